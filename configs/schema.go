@@ -1,0 +1,143 @@
+package configs
+
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is a whole run configuration. Field tags are the YAML keys.
+type Config struct {
+	Culture    Culture               `yaml:"culture"`
+	Neurons    map[string]NeuronType `yaml:"neurons,omitempty"`
+	Synapses   Synapses              `yaml:"synapses"`
+	Drive      Drive                 `yaml:"drive"`
+	Simulation Simulation            `yaml:"simulation"`
+	Outputs    Outputs               `yaml:"outputs"`
+}
+
+// Culture configures placement and wiring.
+type Culture struct {
+	NNeurons    int       `yaml:"n_neurons"`
+	SubstrateUm []float64 `yaml:"substrate_um,flow"`
+	ThicknessUm float64   `yaml:"thickness_um"`
+	Types       Fractions `yaml:"types"`
+	PMax        float64   `yaml:"p_max"`
+	LambdaUm    float64   `yaml:"lambda_um"`
+	CutoffUm    float64   `yaml:"cutoff_um"`
+	GExc        float64   `yaml:"g_exc"`
+	GInh        float64   `yaml:"g_inh"`
+	Weights     Weights   `yaml:"weights"`
+	VelocityUm  float64   `yaml:"conduction_velocity_um_per_ms"`
+}
+
+// Weights configures the weight jitter distribution.
+type Weights struct {
+	Dist   string  `yaml:"dist"`
+	Spread float64 `yaml:"spread"`
+	Sigma  float64 `yaml:"sigma"`
+}
+
+// NeuronType defines or overrides a cell type. Unset parameters come from
+// Base (a built-in type) or, when the name is itself built in, from it.
+type NeuronType struct {
+	Base       string   `yaml:"base,omitempty"`
+	Model      string   `yaml:"model,omitempty"`
+	Excitatory *bool    `yaml:"excitatory,omitempty"`
+	A          *float64 `yaml:"a,omitempty"`
+	B          *float64 `yaml:"b,omitempty"`
+	C          *float64 `yaml:"c,omitempty"`
+	D          *float64 `yaml:"d,omitempty"`
+	CPf        *float64 `yaml:"c_pf,omitempty"`
+	GLNs       *float64 `yaml:"g_l_ns,omitempty"`
+	ELMv       *float64 `yaml:"e_l_mv,omitempty"`
+	VTMv       *float64 `yaml:"v_t_mv,omitempty"`
+	DeltaTMv   *float64 `yaml:"delta_t_mv,omitempty"`
+	ANs        *float64 `yaml:"a_ns,omitempty"`
+	TauWMs     *float64 `yaml:"tau_w_ms,omitempty"`
+	BPa        *float64 `yaml:"b_pa,omitempty"`
+	VResetMv   *float64 `yaml:"v_reset_mv,omitempty"`
+	VPeakMv    *float64 `yaml:"v_peak_mv,omitempty"`
+}
+
+// Synapses configures receptor routing and kinetics.
+type Synapses struct {
+	NMDAFraction  float64  `yaml:"nmda_fraction"`
+	GABABFraction float64  `yaml:"gaba_b_fraction"`
+	MgMM          float64  `yaml:"mg_mm"`
+	AMPA          Receptor `yaml:"ampa"`
+	NMDA          Receptor `yaml:"nmda"`
+	GABAA         Receptor `yaml:"gaba_a"`
+	GABAB         Receptor `yaml:"gaba_b"`
+}
+
+// Receptor configures one receptor's kinetics.
+type Receptor struct {
+	TauRiseMs  float64 `yaml:"tau_rise_ms"`
+	TauDecayMs float64 `yaml:"tau_decay_ms"`
+	ERevMv     float64 `yaml:"e_rev_mv"`
+}
+
+// Drive configures the background current.
+type Drive struct {
+	Mean float64 `yaml:"mean"`
+	Std  float64 `yaml:"std"`
+}
+
+// Simulation configures time stepping.
+type Simulation struct {
+	DtMs      float64 `yaml:"dt_ms"`
+	DurationS float64 `yaml:"duration_s"`
+	Seed      uint64  `yaml:"seed"`
+	Workers   int     `yaml:"workers"`
+}
+
+// Outputs configures what a run writes.
+type Outputs struct {
+	Spikes           bool    `yaml:"spikes"`
+	Plots            bool    `yaml:"plots"`
+	RateBinMs        float64 `yaml:"rate_bin_ms"`
+	Probes           []int   `yaml:"probes,flow"`
+	SaveConnectivity bool    `yaml:"save_connectivity"`
+	RasterNeurons    int     `yaml:"raster_neurons"`
+}
+
+// Fraction is one entry of an ordered name → fraction mapping.
+type Fraction struct {
+	Name  string
+	Value float64
+}
+
+// Fractions is a YAML mapping that keeps its order (the order fixes how
+// rounding ties are broken, so it must not depend on Go's map order).
+type Fractions []Fraction
+
+// UnmarshalYAML replaces the list with the mapping's entries.
+func (f *Fractions) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: types must be a mapping of cell type to fraction, e.g. {RS: 0.8, FS: 0.2}", n.Line)
+	}
+	out := Fractions{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		var v float64
+		if err := n.Content[i+1].Decode(&v); err != nil {
+			return fmt.Errorf("line %d: fraction of %s: %w", n.Content[i+1].Line, n.Content[i].Value, err)
+		}
+		out = append(out, Fraction{Name: n.Content[i].Value, Value: v})
+	}
+	*f = out
+	return nil
+}
+
+// MarshalYAML writes the mapping in order.
+func (f Fractions) MarshalYAML() (any, error) {
+	n := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+	for _, e := range f {
+		var v yaml.Node
+		if err := v.Encode(e.Value); err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: e.Name}, &v)
+	}
+	return n, nil
+}

@@ -1,0 +1,221 @@
+package configs
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/bl1-go/bl1/culture"
+	"github.com/bl1-go/bl1/models"
+	"github.com/bl1-go/bl1/sim"
+	"github.com/bl1-go/bl1/synapses"
+)
+
+// pathError is a validation error of one key.
+type pathError struct {
+	path string
+	msg  string
+}
+
+func (e *pathError) Error() string { return e.path + ": " + e.msg }
+
+// at turns a package validator's error, whose message starts with the key
+// it concerns (relative to section, or absolute when dotted), into a
+// pathError.
+func at(section string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pathError
+	if errors.As(err, &pe) {
+		return err
+	}
+	msg := err.Error()
+	key := msg
+	if i := strings.IndexFunc(msg, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '.')
+	}); i >= 0 {
+		key = msg[:i]
+	}
+	path := section
+	switch {
+	case key == "":
+	case strings.Contains(key, "."):
+		path = key
+	default:
+		path = section + "." + key
+	}
+	return &pathError{path: path, msg: msg}
+}
+
+func (c *Config) validate() error {
+	if _, err := c.CultureSpec(); err != nil {
+		return err
+	}
+	if err := at("synapses", c.synapseParams().Validate()); err != nil {
+		return err
+	}
+	if err := at("simulation", c.SimConfig().Validate()); err != nil {
+		return err
+	}
+	s := c.Simulation
+	if !(s.DurationS > 0) || math.IsInf(s.DurationS, 0) {
+		return &pathError{"simulation.duration_s", fmt.Sprintf("duration_s = %g, must be > 0", s.DurationS)}
+	}
+	if steps := s.DurationS * 1000 / s.DtMs; steps > 1<<40 {
+		return &pathError{"simulation.duration_s", fmt.Sprintf("duration_s = %g is %.3g steps of %g ms, too many", s.DurationS, steps, s.DtMs)}
+	}
+	o := c.Outputs
+	if !(o.RateBinMs >= s.DtMs) || math.IsInf(o.RateBinMs, 0) {
+		return &pathError{"outputs.rate_bin_ms", fmt.Sprintf("rate_bin_ms = %g, must be >= dt_ms (%g)", o.RateBinMs, s.DtMs)}
+	}
+	for _, p := range o.Probes {
+		if p < 0 || p >= c.Culture.NNeurons {
+			return &pathError{"outputs.probes", fmt.Sprintf("probe neuron %d outside [0, %d)", p, c.Culture.NNeurons)}
+		}
+	}
+	if o.RasterNeurons < 1 {
+		return &pathError{"outputs.raster_neurons", fmt.Sprintf("raster_neurons = %d, must be >= 1", o.RasterNeurons)}
+	}
+	return nil
+}
+
+// CultureSpec converts the culture section (with the cell types it names).
+func (c *Config) CultureSpec() (culture.Spec, error) {
+	k := c.Culture
+	if len(k.SubstrateUm) != 2 {
+		return culture.Spec{}, &pathError{"culture.substrate_um", fmt.Sprintf("substrate_um needs 2 values [width, height] in µm, got %d (use thickness_um for 3-D)", len(k.SubstrateUm))}
+	}
+	s := culture.Spec{
+		N: k.NNeurons, Width: k.SubstrateUm[0], Height: k.SubstrateUm[1], Thickness: k.ThicknessUm,
+		PMax: k.PMax, Lambda: k.LambdaUm, Cutoff: k.CutoffUm, GExc: k.GExc, GInh: k.GInh,
+		Weights:  culture.WeightDist{Kind: k.Weights.Dist, Spread: k.Weights.Spread, Sigma: k.Weights.Sigma},
+		Velocity: k.VelocityUm, Seed: c.Simulation.Seed,
+	}
+	seen := map[string]bool{}
+	for _, f := range k.Types {
+		if seen[f.Name] {
+			return s, &pathError{"culture.types." + f.Name, "listed twice"}
+		}
+		seen[f.Name] = true
+		t, err := c.cellType(f.Name)
+		if err != nil {
+			return s, err
+		}
+		s.Types = append(s.Types, culture.Share{Type: t, Fraction: f.Value})
+	}
+	if err := s.Validate(); err != nil {
+		return s, at("culture", err)
+	}
+	return s, nil
+}
+
+// cellType resolves a type name against the neurons section and the
+// built-in library.
+func (c *Config) cellType(name string) (models.Type, error) {
+	def, custom := c.Neurons[name]
+	t, builtin := models.Builtin(name)
+	if !custom {
+		if !builtin {
+			return t, &pathError{"culture.types." + name, fmt.Sprintf("unknown cell type %q (built in: %s; or define it under neurons:)", name, strings.Join(models.BuiltinNames(), ", "))}
+		}
+		return t, nil
+	}
+	path := "neurons." + name
+	if def.Base != "" {
+		b, ok := models.Builtin(def.Base)
+		if !ok {
+			return t, &pathError{path + ".base", fmt.Sprintf("unknown built-in type %q (built in: %s)", def.Base, strings.Join(models.BuiltinNames(), ", "))}
+		}
+		t = b
+	} else if !builtin {
+		t = models.Type{}
+		if def.Model == "" {
+			return t, &pathError{path, "a new cell type needs model (izhikevich or adex) or base (a built-in type)"}
+		}
+		if def.Excitatory == nil {
+			return t, &pathError{path, "a new cell type needs excitatory: true or false"}
+		}
+	}
+	t.Name = name
+	if def.Model != "" {
+		k, err := models.ParseKind(def.Model)
+		if err != nil {
+			return t, &pathError{path + ".model", err.Error()}
+		}
+		if k != t.Kind && (def.Base != "" || builtin) {
+			return t, &pathError{path + ".model", fmt.Sprintf("model %s differs from its base's (%s)", k, t.Kind)}
+		}
+		t.Kind = k
+	}
+	if def.Excitatory != nil {
+		t.Excitatory = *def.Excitatory
+	}
+	t.Source = "config"
+	set := func(dst *float64, v *float64) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	izh := []*float64{def.A, def.B, def.C, def.D}
+	adex := []*float64{def.CPf, def.GLNs, def.ELMv, def.VTMv, def.DeltaTMv, def.ANs, def.TauWMs, def.BPa, def.VResetMv, def.VPeakMv}
+	switch t.Kind {
+	case models.KindIzhikevich:
+		for _, v := range adex {
+			if v != nil {
+				return t, &pathError{path, "AdEx parameters (c_pf, g_l_ns, ...) given for an Izhikevich type (it takes a, b, c, d)"}
+			}
+		}
+		p := &t.Izhikevich
+		set(&p.A, def.A)
+		set(&p.B, def.B)
+		set(&p.C, def.C)
+		set(&p.D, def.D)
+	case models.KindAdEx:
+		for _, v := range izh {
+			if v != nil {
+				return t, &pathError{path, "Izhikevich parameters (a, b, c, d) given for an AdEx type (it takes c_pf, g_l_ns, e_l_mv, v_t_mv, delta_t_mv, a_ns, tau_w_ms, b_pa, v_reset_mv, v_peak_mv)"}
+			}
+		}
+		p := &t.AdEx
+		set(&p.C, def.CPf)
+		set(&p.GL, def.GLNs)
+		set(&p.EL, def.ELMv)
+		set(&p.VT, def.VTMv)
+		set(&p.DeltaT, def.DeltaTMv)
+		set(&p.A, def.ANs)
+		set(&p.TauW, def.TauWMs)
+		set(&p.B, def.BPa)
+		set(&p.VReset, def.VResetMv)
+		set(&p.VPeak, def.VPeakMv)
+	}
+	if err := t.Validate(); err != nil {
+		return t, &pathError{path, err.Error()}
+	}
+	return t, nil
+}
+
+func (c *Config) synapseParams() synapses.Params {
+	s := c.Synapses
+	r := func(x Receptor) synapses.Receptor {
+		return synapses.Receptor{TauRise: x.TauRiseMs, TauDecay: x.TauDecayMs, ERev: x.ERevMv}
+	}
+	return synapses.Params{
+		AMPA: r(s.AMPA), NMDA: r(s.NMDA), GABAA: r(s.GABAA), GABAB: r(s.GABAB),
+		Mg: s.MgMM, NMDAFraction: s.NMDAFraction, GABABFraction: s.GABABFraction,
+	}
+}
+
+// SimConfig converts the simulation, drive and synapses sections.
+func (c *Config) SimConfig() sim.Config {
+	return sim.Config{
+		Dt: c.Simulation.DtMs, Seed: c.Simulation.Seed, Workers: c.Simulation.Workers,
+		DriveMean: c.Drive.Mean, DriveStd: c.Drive.Std, Synapses: c.synapseParams(),
+	}
+}
+
+// Steps returns the number of steps of the configured duration.
+func (c *Config) Steps() int64 {
+	return int64(math.Round(c.Simulation.DurationS * 1000 / c.Simulation.DtMs))
+}

@@ -1,0 +1,162 @@
+// Package plot draws the figures of a run with gonum/plot: the spike raster
+// (excitatory neurons blue, inhibitory red) and the population rate. The
+// raster is rasterised while the run goes, so it costs a fixed image
+// whatever the number of spikes.
+package plot
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/bl1-go/bl1/internal/atomicfile"
+)
+
+// Colours of excitatory and inhibitory neurons (ColorBrewer RdBu).
+var (
+	ExcColor = color.RGBA{0x21, 0x66, 0xac, 0xff}
+	InhColor = color.RGBA{0xb2, 0x18, 0x2b, 0xff}
+)
+
+// Raster accumulates a spike raster image; it is an observer of a run.
+type Raster struct {
+	exc   []bool
+	row   []int32 // image row of each neuron, -1 if not shown
+	shown int
+	img   *image.RGBA
+	first int64
+	steps int64
+	dt    float64
+}
+
+// NewRaster prepares a raster of at most maxNeurons evenly spaced neurons
+// (by index) over steps steps of dt ms starting at step first.
+func NewRaster(exc []bool, maxNeurons int, first, steps int64, dt float64) *Raster {
+	n := len(exc)
+	shown := min(n, max(1, maxNeurons))
+	r := &Raster{exc: exc, row: make([]int32, n), shown: shown, first: first, steps: max(steps, 1), dt: dt}
+	for i := range r.row {
+		r.row[i] = -1
+	}
+	for k := range shown {
+		r.row[k*n/shown] = int32(k)
+	}
+	w := int(min(max(r.steps, 1), 1600))
+	h := min(max(shown, 1), 800)
+	r.img = image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range r.img.Pix {
+		r.img.Pix[i] = 0xff
+	}
+	return r
+}
+
+// Spikes implements the engine's observer.
+func (r *Raster) Spikes(step int64, ids []int32) {
+	b := r.img.Bounds()
+	x := int((step - r.first) * int64(b.Dx()) / r.steps)
+	if x < 0 || x >= b.Dx() {
+		return
+	}
+	for _, i := range ids {
+		k := r.row[i]
+		if k < 0 {
+			continue
+		}
+		y := b.Dy() - 1 - int(k)*b.Dy()/r.shown
+		c := InhColor
+		if r.exc[i] {
+			c = ExcColor
+		}
+		r.img.SetRGBA(x, y, c)
+	}
+}
+
+// Save writes the raster as a PNG.
+func (r *Raster) Save(path, title string) error {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "time (s)"
+	p.Y.Label.Text = fmt.Sprintf("neuron (%d of %d shown)", r.shown, len(r.exc))
+	t0 := float64(r.first) * r.dt / 1000
+	t1 := float64(r.first+r.steps) * r.dt / 1000
+	p.Add(plotter.NewImage(r.img, t0, 0, t1, float64(len(r.exc))))
+	p.X.Min, p.X.Max = t0, t1
+	p.Y.Min, p.Y.Max = 0, float64(len(r.exc))
+	p.Legend.Top = true
+	for _, l := range []struct {
+		name string
+		c    color.Color
+	}{{"excitatory", ExcColor}, {"inhibitory", InhColor}} {
+		s, _ := plotter.NewScatter(plotter.XYs{})
+		s.Color = l.c
+		p.Legend.Add(l.name, s)
+	}
+	return save(p, 10*vg.Inch, 5*vg.Inch, path)
+}
+
+// Rate plots the population rate in Hz of excitatory, inhibitory and all
+// neurons from per-bin spike counts.
+func Rate(path, title string, t0Ms, binMs float64, exc, inh []int32, nExc, nInh int) error {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "time (s)"
+	p.Y.Label.Text = "rate (Hz)"
+	line := func(name string, c color.Color, f func(i int) float64) error {
+		pts := make(plotter.XYs, len(exc))
+		for i := range pts {
+			pts[i].X = (t0Ms + (float64(i)+0.5)*binMs) / 1000
+			pts[i].Y = f(i)
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return err
+		}
+		l.Color = c
+		l.Width = vg.Points(0.8)
+		p.Add(l)
+		p.Legend.Add(name, l)
+		return nil
+	}
+	hz := func(count int32, n int) float64 {
+		if n == 0 {
+			return 0
+		}
+		return float64(count) / float64(n) / (binMs / 1000)
+	}
+	if err := line("all", color.Gray{0x30}, func(i int) float64 { return hz(exc[i]+inh[i], nExc+nInh) }); err != nil {
+		return err
+	}
+	if nExc > 0 {
+		if err := line("excitatory", ExcColor, func(i int) float64 { return hz(exc[i], nExc) }); err != nil {
+			return err
+		}
+	}
+	if nInh > 0 {
+		if err := line("inhibitory", InhColor, func(i int) float64 { return hz(inh[i], nInh) }); err != nil {
+			return err
+		}
+	}
+	p.Legend.Top = true
+	p.Y.Min = 0
+	return save(p, 10*vg.Inch, 4*vg.Inch, path)
+}
+
+func save(p *plot.Plot, w, h vg.Length, path string) error {
+	wt, err := p.WriterTo(w, h, "png")
+	if err != nil {
+		return err
+	}
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := wt.WriteTo(f); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}

@@ -1,0 +1,341 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/bl1-go/bl1/culture"
+	"github.com/bl1-go/bl1/internal/rng"
+	"github.com/bl1-go/bl1/models"
+	"github.com/bl1-go/bl1/synapses"
+)
+
+// Config is the engine's configuration.
+type Config struct {
+	Dt        float64 // integration step, ms
+	Seed      uint64  // seed of the drive's random stream
+	Workers   int     // worker goroutines; 0 chooses from the core count and the culture size
+	DriveMean float64 // background current added every step, mV/ms (per unit capacitance)
+	DriveStd  float64 // standard deviation of the per-step Gaussian drive, mV/ms
+	Synapses  synapses.Params
+}
+
+// Validate checks the configuration; messages start with the config key.
+func (c Config) Validate() error {
+	switch {
+	case !(c.Dt > 0 && c.Dt <= 1):
+		return fmt.Errorf("simulation.dt_ms = %g, must be in (0, 1] (forward Euler is unstable for the Izhikevich model above 1 ms)", c.Dt)
+	case c.Workers < 0:
+		return fmt.Errorf("simulation.workers = %d, must be >= 0 (0 = automatic)", c.Workers)
+	case math.IsNaN(c.DriveMean) || math.IsInf(c.DriveMean, 0):
+		return fmt.Errorf("drive.mean = %g, must be finite", c.DriveMean)
+	case !(c.DriveStd >= 0) || math.IsInf(c.DriveStd, 0):
+		return fmt.Errorf("drive.std = %g, must be >= 0", c.DriveStd)
+	}
+	if err := c.Synapses.Validate(); err != nil {
+		return fmt.Errorf("synapses.%s", err)
+	}
+	return nil
+}
+
+// Input injects external current, for example from stimulating electrodes
+// or a closed-loop controller.
+type Input interface {
+	// Inject adds the current (per unit capacitance, mV/ms, like the drive)
+	// of step into dst, which covers neurons [lo, lo+len(dst)). It is called
+	// concurrently for disjoint ranges and must not allocate.
+	Inject(step int64, lo int, dst []float32)
+}
+
+// Observer receives the spikes of every step, in order of steps.
+type Observer interface {
+	// Spikes is called once per step with the ascending indices of the
+	// neurons that spiked at time step·dt. ids is only valid during the call.
+	Spikes(step int64, ids []int32)
+}
+
+// FaultError reports a neuron whose state became NaN or infinite.
+type FaultError struct {
+	Neuron int
+	Type   string
+	Step   int64
+	TimeMs float64
+}
+
+func (e *FaultError) Error() string {
+	return fmt.Sprintf("sim: neuron %d (%s) became non-finite at step %d (t = %g ms); "+
+		"the drive, input or weights are too strong for dt", e.Neuron, e.Type, e.Step, e.TimeMs)
+}
+
+// chunk is the number of steps the workers run between visits of the main
+// goroutine (observers, cancellation).
+const chunk = 64
+
+// minBlock is the smallest neuron block worth a worker of its own.
+const minBlock = 2048
+
+// Engine simulates one culture.
+type Engine struct {
+	cfg  Config
+	cult *culture.Culture
+	n    int
+
+	// Pop and Syn hold the neuron and conductance state.
+	Pop *models.Population
+	Syn *synapses.State
+
+	// Outgoing synapses, CSR by presynaptic neuron (the culture's), with
+	// delays in steps and each row split at the workers' block boundaries.
+	rowPtr []int64
+	post   []int32
+	weight []float32
+	delay  []uint16
+	split  []uint32 // split[j*(W+1)+w]: offset in row j of worker w's first target
+	exc    []bool
+	maxDel int
+
+	ring []float32 // [slot][neuron][exc, inh] weights waiting to arrive
+	mask int64     // slots - 1 (a power of two above maxDel)
+
+	cur      []float32 // input current of the step being computed
+	driveKey rng.Key
+	mean     float32
+	std      float32
+	input    Input
+
+	step    int64
+	workers []*worker
+	bar     *barrier
+	wg      sync.WaitGroup
+
+	probes   []int32   // neurons whose potential is sampled
+	probeBuf []float32 // [step in chunk][probe]
+}
+
+// New prepares an engine for a culture. The culture's synapses are shared,
+// not copied: do not modify them while the engine runs.
+func New(c *culture.Culture, cfg Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := c.N()
+	e := &Engine{
+		cfg: cfg, cult: c, n: n,
+		Pop: c.Population(cfg.Dt), Syn: synapses.NewState(n, cfg.Synapses, cfg.Dt),
+		rowPtr: c.RowPtr, post: c.Post, weight: c.Weight, exc: c.Excitatory,
+		cur:      make([]float32, n),
+		driveKey: rng.NewKey(cfg.Seed, rng.Drive),
+		mean:     float32(cfg.DriveMean), std: float32(cfg.DriveStd),
+	}
+	e.delay = make([]uint16, len(c.DelayMs))
+	for s, d := range c.DelayMs {
+		k := max(1, int(math.Round(float64(d)/cfg.Dt)))
+		if k > math.MaxUint16 {
+			return nil, fmt.Errorf("sim: a delay of %g ms is %d steps of %g ms, more than %d; raise the conduction velocity or dt", d, k, cfg.Dt, math.MaxUint16)
+		}
+		e.delay[s] = uint16(k)
+		e.maxDel = max(e.maxDel, k)
+	}
+	slots := 1
+	for slots <= e.maxDel {
+		slots <<= 1
+	}
+	e.mask = int64(slots - 1)
+	e.ring = make([]float32, slots*2*n)
+
+	w := cfg.Workers
+	if w == 0 {
+		w = min(runtime.GOMAXPROCS(0), max(1, n/minBlock))
+	}
+	w = min(w, n)
+	e.workers = make([]*worker, w)
+	for k := range w {
+		e.workers[k] = &worker{e: e, id: k, lo: k * n / w, hi: (k + 1) * n / w,
+			off: make([]int, 0, chunk+1), buf: make([]int32, 0, max(256, n/50)), faultNeuron: -1}
+	}
+	for _, wk := range e.workers {
+		wk.slotBase = make([]int64, slots)
+	}
+	if w > 1 {
+		e.split = make([]uint32, n*(w+1))
+		for j := range n {
+			row := e.post[e.rowPtr[j]:e.rowPtr[j+1]]
+			for k, wk := range e.workers {
+				at, _ := slices.BinarySearch(row, int32(wk.lo))
+				e.split[j*(w+1)+k] = uint32(at)
+			}
+			e.split[j*(w+1)+w] = uint32(len(row))
+		}
+		e.bar = newBarrier(w)
+		for _, wk := range e.workers {
+			wk.jobs = make(chan int64)
+			go wk.loop()
+		}
+	}
+	return e, nil
+}
+
+// Close stops the worker goroutines. The engine cannot run afterwards.
+func (e *Engine) Close() {
+	if len(e.workers) > 1 {
+		for _, w := range e.workers {
+			if w.jobs != nil {
+				close(w.jobs)
+				w.jobs = nil
+			}
+		}
+	}
+}
+
+// Culture returns the simulated culture.
+func (e *Engine) Culture() *culture.Culture { return e.cult }
+
+// Config returns the engine's configuration.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Workers returns the number of worker goroutines.
+func (e *Engine) Workers() int { return len(e.workers) }
+
+// Step returns the number of steps simulated so far.
+func (e *Engine) Step() int64 { return e.step }
+
+// TimeMs returns the simulated time, ms.
+func (e *Engine) TimeMs() float64 { return float64(e.step) * e.cfg.Dt }
+
+// MaxDelay returns the longest axonal delay in steps.
+func (e *Engine) MaxDelay() int { return e.maxDel }
+
+// SetInput installs the external input (nil removes it). Call it between
+// runs, not during one.
+func (e *Engine) SetInput(in Input) { e.input = in }
+
+// SetProbes chooses the neurons whose membrane potential is reported to
+// ProbeObservers passed to Run.
+func (e *Engine) SetProbes(ids []int32) error {
+	for _, id := range ids {
+		if id < 0 || int(id) >= e.n {
+			return fmt.Errorf("sim: probe neuron %d outside [0, %d)", id, e.n)
+		}
+	}
+	e.probes = slices.Clone(ids)
+	e.probeBuf = make([]float32, chunk*len(ids))
+	for _, w := range e.workers {
+		w.probes = w.probes[:0]
+		for k, id := range ids {
+			if int(id) >= w.lo && int(id) < w.hi {
+				w.probes = append(w.probes, int32(k))
+			}
+		}
+	}
+	return nil
+}
+
+// ProbeObserver receives the sampled membrane potentials of each step.
+type ProbeObserver interface {
+	// Potentials is called once per step with the potential (mV) of each
+	// probed neuron at the start of the step, in SetProbes order.
+	Potentials(step int64, v []float32)
+}
+
+// Run advances the simulation by steps, calling obs after every chunk of
+// steps. It returns ctx.Err() if ctx is cancelled (after finishing the
+// current chunk, whose spikes are reported) and a *FaultError if a neuron
+// becomes non-finite (spikes are reported up to the step before).
+func (e *Engine) Run(ctx context.Context, steps int64, obs ...Observer) error {
+	var pobs []ProbeObserver
+	for _, o := range obs {
+		if p, ok := o.(ProbeObserver); ok {
+			pobs = append(pobs, p)
+		}
+	}
+	for steps > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k := min(steps, chunk)
+		t0 := e.step
+		if len(e.workers) == 1 {
+			e.workers[0].run(t0, int(k))
+		} else {
+			e.wg.Add(len(e.workers))
+			for _, w := range e.workers {
+				w.jobs <- t0
+				w.jobs <- k
+			}
+			e.wg.Wait()
+		}
+		end := t0 + k
+		var fault *FaultError
+		for _, w := range e.workers {
+			if w.faultNeuron >= 0 && (fault == nil || w.faultStep < fault.Step) {
+				fault = &FaultError{Neuron: w.faultNeuron, Step: w.faultStep}
+			}
+			w.faultNeuron = -1
+		}
+		if fault != nil {
+			end = fault.Step
+		}
+		for t := t0; t < end; t++ {
+			k := int(t - t0)
+			for _, o := range obs {
+				if len(e.workers) == 1 {
+					w := e.workers[0]
+					o.Spikes(t, w.buf[w.off[k]:w.off[k+1]])
+					continue
+				}
+				e.emitMerged(o, t, k)
+			}
+			if len(pobs) > 0 {
+				v := e.probeBuf[k*len(e.probes) : (k+1)*len(e.probes)]
+				for _, p := range pobs {
+					p.Potentials(t, v)
+				}
+			}
+		}
+		e.step = t0 + k
+		if fault != nil {
+			fault.Type = e.cult.Types[e.cult.Type[fault.Neuron]].Name
+			fault.TimeMs = float64(fault.Step) * e.cfg.Dt
+			return fault
+		}
+		steps -= k
+	}
+	return nil
+}
+
+// emitMerged reports step t's spikes, which are spread over the workers'
+// buffers in ascending blocks, as one ascending list.
+func (e *Engine) emitMerged(o Observer, t int64, k int) {
+	var only []int32
+	parts := 0
+	for _, w := range e.workers {
+		if s := w.buf[w.off[k]:w.off[k+1]]; len(s) > 0 {
+			only = s
+			parts++
+		}
+	}
+	if parts <= 1 {
+		o.Spikes(t, only)
+		return
+	}
+	m := e.workers[0].merge[:0]
+	for _, w := range e.workers {
+		m = append(m, w.buf[w.off[k]:w.off[k+1]]...)
+	}
+	e.workers[0].merge = m
+	o.Spikes(t, m)
+}
+
+// DelaysMs returns the delay of every synapse as the engine applies it
+// (whole steps), in ms, in the culture's CSR order.
+func (e *Engine) DelaysMs() []float32 {
+	out := make([]float32, len(e.delay))
+	for s, d := range e.delay {
+		out[s] = float32(float64(d) * e.cfg.Dt)
+	}
+	return out
+}

@@ -13,7 +13,7 @@ const (
 
 var (
 	zigX     [257]float64
-	zigF     [257]float64 // f(zigX[i])
+	zigF     [257]float64                    // f(zigX[i])
 	zigLayer [256]struct{ ratio, x float64 } // zigX[i+1]/zigX[i] (fast-path bound) and zigX[i]
 )
 

@@ -62,7 +62,11 @@ func Load(path string, sets []string) (*Config, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the config: %v (embedded configs: %s)", err, strings.Join(Names(), ", "))}
 	}
 	return Parse(path, data, sets)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 
 	"github.com/bl1-go/bl1/culture"
@@ -34,15 +35,16 @@ func at(section string, err error) error {
 	msg := err.Error()
 	key := msg
 	if i := strings.IndexFunc(msg, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '.')
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.')
 	}); i >= 0 {
 		key = msg[:i]
 	}
 	path := section
+	top, _, _ := strings.Cut(key, ".")
 	switch {
 	case key == "":
-	case strings.Contains(key, "."):
-		path = key
+	case strings.Contains(key, ".") && fieldsOf(reflect.TypeOf(Config{}))[top] != nil:
+		path = key // already absolute: "simulation.dt_ms"
 	default:
 		path = section + "." + key
 	}

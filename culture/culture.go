@@ -103,7 +103,7 @@ func (s Spec) Validate() error {
 			return fmt.Errorf("types.%s = %g, fractions must be in [0, 1]", sh.Type.Name, sh.Fraction)
 		}
 		if err := sh.Type.Validate(); err != nil {
-			return err
+			return fmt.Errorf("types.%s: %w", sh.Type.Name, err)
 		}
 		sum += sh.Fraction
 	}
@@ -206,7 +206,8 @@ func Build(s Spec, workers int) (*Culture, error) {
 }
 
 // counts splits n by fractions with largest-remainder rounding (ties to the
-// earlier type).
+// earlier type). The fractions are normalised by their sum: Validate allows
+// it to miss 1 by 1e-6, and above 1 the floors alone could exceed n.
 func counts(n int, shares []Share) []int {
 	out := make([]int, len(shares))
 	type rem struct {
@@ -214,9 +215,13 @@ func counts(n int, shares []Share) []int {
 		r float64
 	}
 	rems := make([]rem, len(shares))
+	sum := 0.0
+	for _, sh := range shares {
+		sum += sh.Fraction
+	}
 	left := n
 	for i, sh := range shares {
-		x := sh.Fraction * float64(n)
+		x := sh.Fraction / sum * float64(n)
 		out[i] = int(math.Floor(x))
 		left -= out[i]
 		rems[i] = rem{i, x - math.Floor(x)}

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/bl1-go/bl1/internal/atomicfile"
 )
@@ -45,8 +46,10 @@ func NewRaster(exc []bool, maxNeurons int, first, steps int64, dt float64) *Rast
 	for k := range shown {
 		r.row[k*n/shown] = int32(k)
 	}
-	w := int(min(max(r.steps, 1), 1600))
-	h := min(max(shown, 1), 800)
+	// About the plot area of a 10 x 5 inch figure at 96 dpi, so that a
+	// spike stays visible after scaling.
+	w := int(min(max(r.steps, 1), 900))
+	h := min(max(shown, 1), 400)
 	r.img = image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range r.img.Pix {
 		r.img.Pix[i] = 0xff
@@ -71,7 +74,11 @@ func (r *Raster) Spikes(step int64, ids []int32) {
 		if r.exc[i] {
 			c = ExcColor
 		}
+		// A 2 x 2 dot: single pixels vanish when the image is scaled.
 		r.img.SetRGBA(x, y, c)
+		r.img.SetRGBA(x+1, y, c)
+		r.img.SetRGBA(x, y-1, c)
+		r.img.SetRGBA(x+1, y-1, c)
 	}
 }
 
@@ -92,15 +99,21 @@ func (r *Raster) Save(path, title string) error {
 		c    color.Color
 	}{{"excitatory", ExcColor}, {"inhibitory", InhColor}} {
 		s, _ := plotter.NewScatter(plotter.XYs{})
-		s.Color = l.c
+		s.GlyphStyle = draw.GlyphStyle{Color: l.c, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
 		p.Legend.Add(l.name, s)
 	}
 	return save(p, 10*vg.Inch, 5*vg.Inch, path)
 }
 
 // Rate plots the population rate in Hz of excitatory, inhibitory and all
-// neurons from per-bin spike counts.
+// neurons from per-bin spike counts. Bins are merged so that the figure
+// shows at most about 1,000 points (at least 5 ms each).
 func Rate(path, title string, t0Ms, binMs float64, exc, inh []int32, nExc, nInh int) error {
+	merge := max(1, len(exc)/1000, int(5/binMs))
+	if merge > 1 {
+		exc, inh = rebin(exc, merge), rebin(inh, merge)
+		binMs *= float64(merge)
+	}
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "time (s)"
@@ -159,4 +172,15 @@ func save(p *plot.Plot, w, h vg.Length, path string) error {
 		return err
 	}
 	return f.Commit()
+}
+
+// rebin sums groups of k bins (a trailing partial group is dropped).
+func rebin(x []int32, k int) []int32 {
+	out := make([]int32, len(x)/k)
+	for i := range out {
+		for _, v := range x[i*k : (i+1)*k] {
+			out[i] += v
+		}
+	}
+	return out
 }

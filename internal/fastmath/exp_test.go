@@ -56,3 +56,44 @@ func BenchmarkMathExp(b *testing.B) {
 	_ = s
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/exp")
 }
+
+func TestExp32Accuracy(t *testing.T) {
+	worst, at := 0.0, 0.0
+	for x := -87.0; x <= 88; x += 0.00173 {
+		got := float64(Exp32(float32(x)))
+		want := math.Exp(float64(float32(x)))
+		if rel := math.Abs(got-want) / want; rel > worst {
+			worst, at = rel, x
+		}
+	}
+	if worst > 3e-7 {
+		t.Fatalf("max relative error %.3g at x = %g, want < 3e-7", worst, at)
+	}
+	if Exp32(0) != 1 {
+		t.Fatalf("Exp32(0) = %v", Exp32(0))
+	}
+	if !math.IsNaN(float64(Exp32(float32(math.NaN())))) {
+		t.Fatal("Exp32(NaN) is not NaN")
+	}
+	if v := Exp32(-1000); v <= 0 || v != Exp32(Exp32Lo) {
+		t.Fatalf("Exp32(-1000) = %v, want the clamped value", v)
+	}
+	if v := Exp32(1000); math.IsInf(float64(v), 1) {
+		t.Fatal("Exp32 overflows")
+	}
+}
+
+func BenchmarkExp32(b *testing.B) {
+	x := make([]float32, 1024)
+	for i := range x {
+		x[i] = -5 + float32(i)/100
+	}
+	var s float32
+	for b.Loop() {
+		for _, v := range x {
+			s += Exp32(v)
+		}
+	}
+	_ = s
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/exp")
+}

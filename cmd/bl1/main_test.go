@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"codeberg.org/sbinet/npyio/npz"
+
+	"github.com/bl1-go/bl1/configs"
+	"github.com/bl1-go/bl1/output"
+)
+
+// TestMain lets the test binary act as bl1 when re-executed (bench runs
+// each size in a child process).
+func TestMain(m *testing.M) {
+	if os.Getenv("BL1_TEST_AS_MAIN") == "1" {
+		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func bl1(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Main(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+// small is a quick culture for end-to-end runs.
+var small = []string{"-set", "culture.n_neurons=600", "-set", "culture.substrate_um=[735, 735]", "-duration", "0.2", "-quiet"}
+
+func readSummary(t *testing.T, dir string) output.Summary {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s output.Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestRunWritesTheRunFolder(t *testing.T) {
+	dir := t.TempDir()
+	args := append([]string{"run", "-o", dir, "-save-connectivity", "-seed", "3", "-set", "outputs.probes=[0, 5]"}, small...)
+	code, stdout, stderr := bl1(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "done: 600 neurons") {
+		t.Fatalf("stdout: %s", stdout)
+	}
+	for _, f := range []string{"config.yaml", "spikes.npz", "neurons.npz", "rate.npz", "probes.npz", "synapses.npz", "summary.json", "raster.png", "rate.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	s := readSummary(t, dir)
+	if s.NNeurons != 600 || s.Seed != 3 || s.Partial || s.Steps != 400 || s.SimS != 0.2 || s.Version == "" || s.Workers < 1 {
+		t.Fatalf("summary %+v", s)
+	}
+	// The resolved config reloads and reproduces the run's settings.
+	cfg, err := configs.Load(filepath.Join(dir, "config.yaml"), nil)
+	if err != nil || cfg.Culture.NNeurons != 600 || cfg.Simulation.Seed != 3 {
+		t.Fatalf("config.yaml: %v", err)
+	}
+	r, err := npz.Open(filepath.Join(dir, "spikes.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tms []float64
+	var ids []int32
+	r.Read("t_ms.npy", &tms)
+	r.Read("neuron.npy", &ids)
+	r.Close()
+	if int64(len(tms)) != s.NSpikes || len(ids) != len(tms) {
+		t.Fatalf("spikes.npz holds %d spikes, summary says %d", len(tms), s.NSpikes)
+	}
+	if !slices.IsSorted(tms) {
+		t.Fatal("spikes are not sorted by time")
+	}
+	r, _ = npz.Open(filepath.Join(dir, "synapses.npz"))
+	var pre, post []int32
+	var exc []bool
+	r.Read("pre.npy", &pre)
+	r.Read("post.npy", &post)
+	r.Read("excitatory.npy", &exc)
+	r.Close()
+	if len(pre) != s.NSynapses || len(post) != s.NSynapses || len(exc) != s.NSynapses {
+		t.Fatalf("synapses.npz: %d/%d/%d entries, summary %d", len(pre), len(post), len(exc), s.NSynapses)
+	}
+	r, _ = npz.Open(filepath.Join(dir, "probes.npz"))
+	if h := r.Header("v_mv.npy"); h == nil || !slices.Equal(h.Descr.Shape, []int{400, 2}) {
+		t.Fatalf("probes v_mv header %+v", h)
+	}
+	r.Close()
+	// The same seed gives the same spikes; workers do not matter.
+	dir2 := t.TempDir()
+	args = append([]string{"run", "-o", dir2, "-seed", "3", "-workers", "3"}, small...)
+	if code, _, stderr := bl1(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "spikes.npz"))
+	b, _ := os.ReadFile(filepath.Join(dir2, "spikes.npz"))
+	if !bytes.Equal(a, b) {
+		t.Fatal("same seed, different workers: spikes.npz differs")
+	}
+}
+
+// Flags may follow the config (bl1 run my.yaml -o out).
+func TestRunConfigFileThenFlags(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "my.yaml")
+	os.WriteFile(cfg, []byte("culture:\n  n_neurons: 300\n  substrate_um: [520, 520]\noutputs:\n  plots: false\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	code, _, stderr := bl1(t, "run", cfg, "-o", out, "-duration", "0.1", "-quiet")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	if s := readSummary(t, out); s.NNeurons != 300 || s.Config != cfg {
+		t.Fatalf("summary %+v", s)
+	}
+	if _, err := os.Stat(filepath.Join(out, "raster.png")); err == nil {
+		t.Fatal("plots: false still wrote raster.png")
+	}
+}
+
+// Bad input exits with status 2, a message naming what is wrong, and no
+// files that look like a finished run.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "afile")
+	os.WriteFile(file, nil, 0o644)
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("culture:\n  n_neuron: 5\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "-bogus"}, "-bogus"},
+		{[]string{"run", bad}, "bad.yaml:2: culture.n_neuron: unknown key"},
+		{[]string{"run", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+		{[]string{"run", "-set", "culture.p_max=2"}, "culture.p_max"},
+		{[]string{"run", "-set", "nonsense"}, "key=value"},
+		{[]string{"run", "-seed", "abc"}, "-seed"},
+		{[]string{"run", "-duration", "-1"}, "simulation.duration_s"},
+		{[]string{"run", "a.yaml", "b.yaml"}, "at most one config"},
+		{[]string{"run", "-o", filepath.Join(file, "sub")}, "output folder"},
+		{[]string{"nosuch"}, "unknown command"},
+		{[]string{"config", "nope.yaml"}, "no embedded config"},
+		{[]string{"bench", "-sizes", "10,x"}, "-sizes"},
+		{[]string{}, "usage"},
+	} {
+		code, _, stderr := bl1(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "summary.json")); err == nil {
+		t.Fatal("bad input left a summary")
+	}
+}
+
+// An interrupted run keeps what was simulated and says it is partial.
+func TestInterruptedRunIsPartial(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := configs.Load("default.yaml", []string{"culture.n_neurons=600", "culture.substrate_um=[735, 735]", "simulation.duration_s=100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := prepareDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &cancelAfter{n: 5, cancel: cancel}
+	sum, err := Simulate(ctx, cfg, "default.yaml", dir, w)
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("err = %v, want an interruption", err)
+	}
+	if sum == nil || !sum.Partial || sum.Error != "interrupted" || sum.SimS <= 0 || sum.SimS >= 100 {
+		t.Fatalf("summary %+v", sum)
+	}
+	s := readSummary(t, dir)
+	if !s.Partial || s.Steps != sum.Steps {
+		t.Fatalf("summary.json %+v", s)
+	}
+	r, err := npz.Open(filepath.Join(dir, "spikes.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var tms []float64
+	r.Read("t_ms.npy", &tms)
+	if int64(len(tms)) != s.NSpikes || len(tms) > 0 && tms[len(tms)-1] >= s.SimS*1000 {
+		t.Fatalf("%d spikes up to %v ms for %g s simulated", len(tms), tms[len(tms)-1], s.SimS)
+	}
+}
+
+// cancelAfter cancels after n progress lines: the run is well under way.
+type cancelAfter struct {
+	n      int
+	cancel func()
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	if bytes.HasPrefix(p, []byte("t = ")) {
+		if c.n--; c.n <= 0 {
+			c.cancel()
+		}
+	}
+	return len(p), nil
+}
+
+// A new run in an old folder removes the old run's files first.
+func TestRerunRemovesStaleFiles(t *testing.T) {
+	dir := t.TempDir()
+	args := append([]string{"run", "-o", dir, "-save-connectivity"}, small...)
+	if code, _, stderr := bl1(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	args = append([]string{"run", "-o", dir}, small...)
+	if code, _, stderr := bl1(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "synapses.npz")); err == nil {
+		t.Fatal("stale synapses.npz kept")
+	}
+}
+
+func TestSmallCommands(t *testing.T) {
+	if code, out, _ := bl1(t, "configs"); code != 0 || !strings.Contains(out, "default.yaml") || !strings.Contains(out, "culture_100k.yaml") {
+		t.Fatalf("configs: %d %q", code, out)
+	}
+	code, out, _ := bl1(t, "config", "default.yaml")
+	want, _ := configs.Embedded("default.yaml")
+	if code != 0 || out != string(want) {
+		t.Fatal("config default.yaml does not print the embedded file")
+	}
+	if code, out, _ := bl1(t, "version"); code != 0 || !strings.HasPrefix(out, "bl1 "+output.Version) {
+		t.Fatalf("version: %q", out)
+	}
+	if code, _, _ := bl1(t, "run", "-h"); code != 0 {
+		t.Fatalf("run -h exit %d", code)
+	}
+}
+
+func TestBench(t *testing.T) {
+	t.Setenv("BL1_TEST_AS_MAIN", "1")
+	out := filepath.Join(t.TempDir(), "bench.json")
+	code, stdout, stderr := bl1(t, "bench", "-sizes", "500,1000", "-duration", "0.05", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "realtime x") || !strings.Contains(stdout, "1000") {
+		t.Fatalf("table: %s", stdout)
+	}
+	var res struct{ Results []BenchResult }
+	b, _ := os.ReadFile(out)
+	if err := json.Unmarshal(b, &res); err != nil || len(res.Results) != 2 {
+		t.Fatalf("bench.json: %v %s", err, b)
+	}
+	for _, r := range res.Results {
+		if r.RealtimeFactor <= 0 || r.PeakRSSMB <= 0 || r.SynapsesPerNeuron <= 0 || r.NsPerNeuronStep <= 0 {
+			t.Fatalf("row %+v", r)
+		}
+	}
+}

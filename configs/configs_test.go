@@ -1,0 +1,243 @@
+package configs
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Every embedded config loads, validates and converts.
+func TestEmbeddedConfigsLoad(t *testing.T) {
+	names := Names()
+	for _, want := range []string{"default.yaml", "culture_100k.yaml"} {
+		found := false
+		for _, n := range names {
+			found = found || n == want
+		}
+		if !found {
+			t.Fatalf("embedded configs %v lack %s", names, want)
+		}
+	}
+	for _, n := range names {
+		c, err := Load(n, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		if _, err := c.CultureSpec(); err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		if err := c.SimConfig().Validate(); err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+	}
+}
+
+// default.yaml is the main job the issue describes: 10,000 neurons, 10 s.
+func TestDefaultIsTheMainJob(t *testing.T) {
+	c := Default()
+	if c.Culture.NNeurons != 10000 || c.Simulation.DurationS != 10 || c.Simulation.DtMs != 0.5 {
+		t.Fatalf("default: %d neurons, %g s at dt %g", c.Culture.NNeurons, c.Simulation.DurationS, c.Simulation.DtMs)
+	}
+	if c.Steps() != 20000 {
+		t.Fatalf("steps = %d, want 20000", c.Steps())
+	}
+	c100, err := Load("culture_100k.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c100.Culture.NNeurons != 100000 {
+		t.Fatalf("culture_100k has %d neurons", c100.Culture.NNeurons)
+	}
+	// Keys the 100k file leaves out come from default.yaml.
+	if c100.Culture.PMax != c.Culture.PMax || c100.Drive != c.Drive {
+		t.Fatal("culture_100k.yaml does not inherit default.yaml's values")
+	}
+}
+
+func TestSetOverrides(t *testing.T) {
+	c, err := Load("default.yaml", []string{
+		"culture.n_neurons=5000",
+		"culture.types={RS: 0.8, FS: 0.2}",
+		"culture.substrate_um=[2000, 1000]",
+		"simulation.seed=7",
+		"neurons.RS2={base: RS, d: 6}",
+		"outputs.probes=[1, 2, 3]",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Culture.NNeurons != 5000 || len(c.Culture.Types) != 2 || c.Culture.Types[1].Name != "FS" ||
+		c.Culture.SubstrateUm[0] != 2000 || c.Simulation.Seed != 7 || len(c.Outputs.Probes) != 3 {
+		t.Fatalf("overrides not applied: %+v", c.Culture)
+	}
+	// A type defined by override is usable.
+	c, err = Load("default.yaml", []string{"neurons.RS2={base: RS, d: 6}", "culture.types={RS2: 0.8, FS: 0.2}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := c.CultureSpec()
+	if s.Types[0].Type.Izhikevich.D != 6 || s.Types[0].Type.Izhikevich.A != 0.02 {
+		t.Fatalf("RS2 = %+v, want RS with d = 6", s.Types[0].Type.Izhikevich)
+	}
+	// Overrides never leak into the defaults.
+	if Default().Culture.NNeurons != 10000 {
+		t.Fatal("an override changed the defaults")
+	}
+}
+
+// Errors name the file and line (or the override) and the key, and say
+// what is allowed.
+func TestErrorsNameFileLineAndKey(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		yaml string
+		sets []string
+		want []string // substrings of the message
+	}{
+		{"unknown key", "culture:\n  n_neurons: 10\n  p_maxx: 3\n", nil, []string{"x.yaml:3:", "culture.p_maxx", `unknown key "p_maxx"`, "p_max"}},
+		{"unknown section", "cultures:\n  n_neurons: 10\n", nil, []string{"x.yaml:1:", `unknown key "cultures"`, "culture"}},
+		{"unknown nested", "synapses:\n  nmda: {tau: 3}\n", nil, []string{"x.yaml:2:", "synapses.nmda.tau"}},
+		{"bad value", "culture:\n  p_max: 3\n", nil, []string{"x.yaml:2:", "culture.p_max = 3", "[0, 1]"}},
+		{"bad type", "culture:\n  n_neurons: ten\n", nil, []string{"x.yaml:2:", "culture.n_neurons", "cannot unmarshal"}},
+		{"duplicate", "simulation:\n  seed: 1\n  seed: 2\n", nil, []string{"x.yaml:3:", "already defined"}},
+		{"syntax", "culture: [1, 2\n", nil, []string{"x.yaml:1:"}},
+		{"not a mapping", "- 1\n- 2\n", nil, []string{"x.yaml:1:", "mapping"}},
+		{"fractions sum", "culture:\n  types: {RS: 0.5, FS: 0.2}\n", nil, []string{"x.yaml:2:", "culture.types", "sum to 0.7"}},
+		{"fraction range", "culture:\n  types: {RS: 1.5, FS: -0.5}\n", nil, []string{"culture.types.RS", "[0, 1]"}},
+		{"unknown type", "culture:\n  types: {XX: 1}\n", nil, []string{"culture.types.XX", "unknown cell type", "RS"}},
+		{"substrate", "culture:\n  substrate_um: [3000]\n", nil, []string{"x.yaml:2:", "culture.substrate_um", "2 values"}},
+		{"n_neurons", "culture:\n  n_neurons: 0\n", nil, []string{"x.yaml:2:", "culture.n_neurons", "[1, "}},
+		{"dt", "simulation:\n  dt_ms: 0\n", nil, []string{"x.yaml:2:", "simulation.dt_ms", "(0, 1]"}},
+		{"duration", "simulation:\n  duration_s: -1\n", nil, []string{"x.yaml:2:", "simulation.duration_s", "> 0"}},
+		{"workers", "simulation:\n  workers: -2\n", nil, []string{"simulation.workers", ">= 0"}},
+		{"drive", "drive:\n  std: -1\n", nil, []string{"x.yaml:2:", "drive.std", ">= 0"}},
+		{"nmda fraction", "synapses:\n  nmda_fraction: 1.5\n", nil, []string{"x.yaml:2:", "synapses.nmda_fraction", "[0, 1]"}},
+		{"tau", "synapses:\n  gaba_b: {tau_rise_ms: 200, tau_decay_ms: 170}\n", nil, []string{"x.yaml:2:", "synapses.gaba_b", "tau_rise_ms"}},
+		{"weights", "culture:\n  weights: {dist: gamma}\n", nil, []string{"culture.weights", "uniform, lognormal or constant"}},
+		{"rate bin", "outputs:\n  rate_bin_ms: 0.1\n", nil, []string{"outputs.rate_bin_ms", ">= dt_ms"}},
+		{"probe", "outputs:\n  probes: [10000]\n", nil, []string{"outputs.probes", "outside"}},
+		{"neuron type model", "neurons:\n  X: {model: hh, excitatory: true}\nculture:\n  types: {X: 1}\n", nil, []string{"x.yaml:2:", "neurons.X.model", "izhikevich, adex"}},
+		{"neuron type params", "neurons:\n  X: {model: adex, excitatory: true, a: 1}\nculture:\n  types: {X: 1}\n", nil, []string{"neurons.X", "AdEx type"}},
+		{"neuron type sign", "neurons:\n  X: {model: izhikevich, a: 0.02, b: 0.2, c: -65, d: 8}\nculture:\n  types: {X: 1}\n", nil, []string{"neurons.X", "excitatory"}},
+		{"set unknown", "", []string{"culture.n_neuron=3"}, []string{"-set culture.n_neuron=3", `unknown key "n_neuron"`, "n_neurons"}},
+		{"set value", "", []string{"culture.p_max=1.5"}, []string{"-set culture.p_max=1.5", "culture.p_max = 1.5"}},
+		{"set type", "", []string{"simulation.dt_ms=abc"}, []string{"-set simulation.dt_ms=abc", "cannot unmarshal"}},
+		{"set syntax", "", []string{"culture.p_max"}, []string{"-set culture.p_max", "key=value"}},
+		{"set section", "", []string{"culture.n_neurons.x=1"}, []string{"culture.n_neurons is a value"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("x.yaml", []byte(tc.yaml), tc.sets)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %T %v is not a *configs.Error", err, err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadFileAndMissing(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "my.yaml")
+	if err := os.WriteFile(p, []byte("culture:\n  n_neurons: 1234\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(p, nil)
+	if err != nil || c.Culture.NNeurons != 1234 {
+		t.Fatalf("Load: %v, %d neurons", err, c.Culture.NNeurons)
+	}
+	if _, err := Load(filepath.Join(dir, "nope.yaml"), nil); err == nil || !strings.Contains(err.Error(), "nope.yaml") {
+		t.Fatalf("missing file: %v", err)
+	}
+	// An empty file is the default config.
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(p, nil); err != nil || c.Culture.NNeurons != 10000 {
+		t.Fatalf("empty file: %v", err)
+	}
+}
+
+// The resolved YAML reads back to the same config.
+func TestYAMLRoundTrip(t *testing.T) {
+	c, err := Load("default.yaml", []string{"neurons.RS2={base: RS, d: 6}", "culture.types={RS2: 0.7, AdEx_RS: 0.1, FS: 0.2}", "outputs.probes=[4, 5]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := c.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("resolved.yaml", y, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, y)
+	}
+	y2, _ := back.YAML()
+	if string(y) != string(y2) {
+		t.Fatalf("round trip differs:\n%s\n---\n%s", y, y2)
+	}
+}
+
+func TestCultureSpecConversion(t *testing.T) {
+	c := Default()
+	s, err := c.CultureSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.N != 10000 || s.Width != 3000 || s.Height != 3000 || s.Seed != c.Simulation.Seed || len(s.Types) != 5 {
+		t.Fatalf("spec %+v", s)
+	}
+	sum := 0.0
+	for _, sh := range s.Types {
+		sum += sh.Fraction
+	}
+	if math.Abs(sum-1) > 1e-12 {
+		t.Fatalf("fractions sum to %g", sum)
+	}
+	sc := c.SimConfig()
+	if sc.Dt != 0.5 || sc.DriveStd != c.Drive.Std || sc.Synapses.NMDAFraction != c.Synapses.NMDAFraction {
+		t.Fatalf("sim config %+v", sc)
+	}
+}
+
+// FuzzParse: no input panics; every failure is a *configs.Error.
+func FuzzParse(f *testing.F) {
+	for _, n := range Names() {
+		b, _ := Embedded(n)
+		f.Add(string(b), "")
+	}
+	f.Add("culture:\n  types: {RS: 1}\n", "culture.n_neurons=5")
+	f.Add("culture: {n_neurons: -1}", "simulation.dt_ms=abc")
+	f.Add("neurons: {X: {base: RS}}\nculture: {types: {X: 1}}", "neurons.X.a=0")
+	f.Add("{", "x=")
+	f.Fuzz(func(t *testing.T, doc, set string) {
+		var sets []string
+		if set != "" {
+			sets = []string{set}
+		}
+		c, err := Parse("fuzz.yaml", []byte(doc), sets)
+		if err != nil {
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %T %v is not a *configs.Error", err, err)
+			}
+			return
+		}
+		if _, err := c.CultureSpec(); err != nil {
+			t.Fatalf("validated config fails to convert: %v", err)
+		}
+		if _, err := c.YAML(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

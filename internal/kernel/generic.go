@@ -1,0 +1,83 @@
+package kernel
+
+import (
+	"github.com/bl1-go/bl1/internal/fastmath"
+	"github.com/bl1-go/bl1/internal/rng"
+)
+
+// The portable kernels. Every arithmetic step is one float32 operation,
+// written in the order the assembly performs it; float32(...) around each
+// product stops the compiler from fusing it with the following addition
+// (Go spec, Arithmetic operators), which would change the last bit.
+
+func flush(g float32) float32 {
+	if g < Tiny {
+		return 0
+	}
+	return g
+}
+
+func synGeneric(k *Syn, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn []float32) {
+	n := len(v)
+	if n == 0 {
+		return
+	}
+	_, _, _, _, _, _ = gA[n-1], nR[n-1], nD[n-1], gG[n-1], bR[n-1], bD[n-1]
+	_, _, _ = exc[n-1], inh[n-1], iSyn[n-1]
+	for i, vi := range v {
+		ex, in := exc[i], inh[i]
+		exc[i], inh[i] = 0, 0
+		a := flush(float32(gA[i]*k.DAMPA)) + float32(k.InAMPA*ex)
+		r := flush(float32(nR[i]*k.DNMDAr)) + float32(k.InNMDAr*ex)
+		d := flush(float32(nD[i]*k.DNMDAd)) + float32(k.InNMDAd*ex)
+		g := flush(float32(gG[i]*k.DGABAA)) + float32(k.InGABAA*in)
+		br := flush(float32(bR[i]*k.DGABABr)) + float32(k.InGABABr*in)
+		bd := flush(float32(bD[i]*k.DGABABd)) + float32(k.InGABABd*in)
+		gA[i], nR[i], nD[i], gG[i], bR[i], bD[i] = a, r, d, g, br, bd
+		cur := float32(a*(k.EAMPA-vi)) + float32(g*(k.EGABAA-vi))
+		cur = cur + float32((bd-br)*(k.EGABAB-vi))
+		e := fastmath.Exp32(-MgSlope * vi)
+		block := 1 / (float32(k.MgK*e) + 1)
+		cur = cur + float32(float32((d-r)*block)*(k.ENMDA-vi))
+		iSyn[i] = cur
+	}
+}
+
+func driveGeneric(cur []float32, first uint32, key rng.Key, mean, std float32) {
+	for i := range cur {
+		x := rng.Norm32(key, first+uint32(i))
+		cur[i] = cur[i] + (float32(std*x) + mean)
+	}
+}
+
+// izhGeneric is Izhikevich (2003) eqs. 1-3 by forward Euler, both
+// derivatives at the old state:
+//
+//	v' = v + dt((0.04v + 5)v + 140 - u + I),  u' = u + a·dt(bv - u),
+//	if v' >= 30: v' = c, u' = u' + d.
+func izhGeneric(V, U, ADt, B, C, D, I []float32, dt float32, first int32, spikes []int32) ([]int32, int) {
+	n := len(V)
+	if n == 0 {
+		return spikes, -1
+	}
+	_, _, _, _, _, _ = U[n-1], ADt[n-1], B[n-1], C[n-1], D[n-1], I[n-1]
+	bad := -1
+	for k, v := range V {
+		u := U[k]
+		t := float32(0.04*v) + 5
+		t = float32(t*v) + 140
+		t = (t - u) + I[k]
+		vn := v + float32(dt*t)
+		un := u + float32(ADt[k]*(float32(B[k]*v)-u))
+		if vn >= 30 {
+			vn = C[k]
+			un = un + D[k]
+			spikes = append(spikes, first+int32(k))
+		}
+		if (vn-vn != 0 || un-un != 0) && bad < 0 {
+			bad = int(first) + k
+		}
+		V[k], U[k] = vn, un
+	}
+	return spikes, bad
+}

@@ -1,0 +1,74 @@
+package sim_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bl1-go/bl1/configs"
+	"github.com/bl1-go/bl1/culture"
+	"github.com/bl1-go/bl1/sim"
+)
+
+// events counts synaptic events: spikes times out-degree.
+type events struct {
+	rowPtr         []int64
+	spikes, events int64
+}
+
+func (c *events) Spikes(_ int64, ids []int32) {
+	c.spikes += int64(len(ids))
+	for _, j := range ids {
+		c.events += c.rowPtr[j+1] - c.rowPtr[j]
+	}
+}
+
+// benchCulture runs an embedded config's culture 0.5 s of simulated time
+// per iteration, after a 100 ms warm-up, and reports the realtime factor
+// (simulated s per wall s), ns per neuron-step and per synaptic event.
+func benchCulture(b *testing.B, config string) {
+	cfg, err := configs.Load(config, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	spec, err := cfg.CultureSpec()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := culture.Build(spec, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := sim.New(c, cfg.SimConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	dt := cfg.Simulation.DtMs
+	if err := e.Run(ctx, int64(100/dt)); err != nil {
+		b.Fatal(err)
+	}
+	steps := int64(500 / dt)
+	cnt := &events{rowPtr: c.RowPtr}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := e.Run(ctx, steps, cnt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	wall := b.Elapsed().Seconds()
+	total := float64(b.N) * float64(steps)
+	b.ReportMetric(total*dt/1000/wall, "x_realtime")
+	b.ReportMetric(wall*1e9/total/float64(c.N()), "ns/neuron-step")
+	if cnt.events > 0 {
+		b.ReportMetric(wall*1e9/float64(cnt.events), "ns/event")
+	}
+	b.ReportMetric(float64(cnt.spikes)/float64(c.N())/(total*dt/1000), "rate_Hz")
+	b.ReportMetric(float64(c.NSynapses())/float64(c.N()), "syn/neuron")
+}
+
+// BenchmarkCulture10k is the main job's culture (configs/default.yaml).
+func BenchmarkCulture10k(b *testing.B) { benchCulture(b, "default.yaml") }
+
+// BenchmarkCulture100k is configs/culture_100k.yaml.
+func BenchmarkCulture100k(b *testing.B) { benchCulture(b, "culture_100k.yaml") }

@@ -14,8 +14,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // golden is the fingerprint of a reference run.
 type golden struct {
-	Spikes int    `json:"spikes"`
-	FNV64a string `json:"fnv64a"` // of the (step, neuron) pairs, little-endian
+	Spikes int     `json:"spikes"`
+	FNV64a string  `json:"fnv64a"` // of the (step, neuron) pairs, little-endian
 	First  []int64 `json:"first_neurons"`
 }
 

@@ -23,7 +23,7 @@ var SIMD = haveAVX2() && os.Getenv("BL1_NOSIMD") == ""
 // Syn holds the per-step constants of the conductance step. The field
 // order is fixed: the assembly reads it by offset.
 type Syn struct {
-	DAMPA, DNMDAr, DNMDAd, DGABAA, DGABABr, DGABABd float32 // decay per step, e^(-dt/τ)
+	DAMPA, DNMDAr, DNMDAd, DGABAA, DGABABr, DGABABd       float32 // decay per step, e^(-dt/τ)
 	InAMPA, InNMDAr, InNMDAd, InGABAA, InGABABr, InGABABd float32 // arrival gains (fraction × peak norm)
 	EAMPA, ENMDA, EGABAA, EGABAB                          float32 // reversal potentials, mV
 	MgK                                                   float32 // [Mg2+] / 3.57 mM

@@ -59,8 +59,8 @@ func (p Izhikevich) Validate() error {
 		return fmt.Errorf("a = %g, must be > 0", p.A)
 	case !(p.C < IzhikevichPeak):
 		return fmt.Errorf("c = %g mV, must be below the 30 mV peak", p.C)
-	case !finite(p.B) || !finite(p.D):
-		return fmt.Errorf("b and d must be finite")
+	case !finite(p.A) || !finite(p.B) || !finite(p.C) || !finite(p.D):
+		return fmt.Errorf("a, b, c and d must be finite")
 	}
 	return nil
 }
@@ -87,7 +87,7 @@ func (p AdEx) Rest() (v, w float64) { return p.EL, 0 }
 func (p AdEx) Validate() error {
 	switch {
 	case !(p.C > 0):
-		return fmt.Errorf("C = %g pF, must be > 0", p.C)
+		return fmt.Errorf("capacitance C = %g pF, must be > 0", p.C)
 	case !(p.GL > 0):
 		return fmt.Errorf("g_L = %g nS, must be > 0", p.GL)
 	case !(p.DeltaT > 0):
@@ -95,9 +95,10 @@ func (p AdEx) Validate() error {
 	case !(p.TauW > 0):
 		return fmt.Errorf("tau_w = %g ms, must be > 0", p.TauW)
 	case !(p.VReset < p.VPeak):
-		return fmt.Errorf("V_reset = %g mV must be below V_peak = %g mV", p.VReset, p.VPeak)
-	case !finite(p.EL) || !finite(p.VT) || !finite(p.A) || !finite(p.B):
-		return fmt.Errorf("E_L, V_T, a and b must be finite")
+		return fmt.Errorf("reset V_reset = %g mV must be below V_peak = %g mV", p.VReset, p.VPeak)
+	case !finite(p.C) || !finite(p.GL) || !finite(p.EL) || !finite(p.VT) || !finite(p.DeltaT) ||
+		!finite(p.A) || !finite(p.TauW) || !finite(p.B) || !finite(p.VReset) || !finite(p.VPeak):
+		return fmt.Errorf("all AdEx parameters must be finite")
 	}
 	return nil
 }

@@ -103,7 +103,8 @@ func (p *Population) Capacitance(i int) float64 {
 // Step advances neurons [lo, hi) by one forward-Euler step under the input
 // currents I (indexed like V, per unit capacitance, mV/ms). It appends the
 // indices of neurons that spiked to spikes and returns it, with the index of
-// the first neuron whose state became non-finite (or -1).
+// the first neuron whose state became non-finite (or -1); the state is
+// tested before a spike's reset, so an infinite input is reported too.
 func (p *Population) Step(lo, hi int, I []float32, spikes []int32) ([]int32, int) {
 	if len(I) != len(p.V) {
 		panic(badLength)
@@ -135,15 +136,16 @@ func (p *Population) stepIzhikevich(lo, hi int, I []float32, spikes []int32) ([]
 		u := R[k]
 		vn := v + dt*((0.04*v+5)*v+140-u+I[k])
 		un := u + aDt[k]*(B[k]*v-u)
-		if vn >= IzhikevichPeak {
-			vn = C[k]
-			un += D[k]
-			spikes = append(spikes, int32(lo+k))
-		}
+		// Tested before the reset, which would turn v = +Inf into c.
 		if vn-vn != 0 || un-un != 0 { // NaN or ±Inf
 			if bad < 0 {
 				bad = lo + k
 			}
+		}
+		if vn >= IzhikevichPeak {
+			vn = C[k]
+			un += D[k]
+			spikes = append(spikes, int32(lo+k))
 		}
 		V[k], R[k] = vn, un
 	}
@@ -164,15 +166,15 @@ func (p *Population) stepAdEx(lo, hi int, I []float32, spikes []int32) ([]int32,
 		ex := float32(fastmath.Exp(float64(arg)))
 		vn := v + q.dtOverC*(q.gLDeltaT*ex-q.gL*(v-q.eL)-w) + q.dt*I[k]
 		wn := w + q.dtOverTau*(q.a*(v-q.eL)-w)
+		if vn-vn != 0 || wn-wn != 0 { // before the reset, as above
+			if bad < 0 {
+				bad = lo + k
+			}
+		}
 		if vn >= q.vPeak {
 			vn = q.vReset
 			wn += q.b
 			spikes = append(spikes, int32(lo+k))
-		}
-		if vn-vn != 0 || wn-wn != 0 {
-			if bad < 0 {
-				bad = lo + k
-			}
 		}
 		V[k], R[k] = vn, wn
 	}

@@ -1,6 +1,9 @@
 package models
 
-import "github.com/bl1-go/bl1/internal/fastmath"
+import (
+	"github.com/bl1-go/bl1/internal/fastmath"
+	"github.com/bl1-go/bl1/internal/kernel"
+)
 
 // Population is the state of N neurons in structure-of-arrays form, in
 // float32: Izhikevich neurons at indices [0, NIzh), AdEx neurons at
@@ -123,33 +126,18 @@ func (p *Population) Step(lo, hi int, I []float32, spikes []int32) ([]int32, int
 	return spikes, bad
 }
 
-// stepIzhikevich is Izhikevich (2003) eqs. 1-3 by forward Euler: both
-// derivatives at the old (v, u).
+// stepIzhikevich is Izhikevich (2003) eqs. 1-3 by forward Euler, both
+// derivatives at the old (v, u):
+//
+//	v' = v + dt((0.04v + 5)v + 140 - u + I),  u' = u + a·dt(bv - u),
+//	if v' >= 30 mV: v' = c, u' = u' + d,
+//
+// computed by internal/kernel (AVX2 where available, bit-identical
+// otherwise).
 func (p *Population) stepIzhikevich(lo, hi int, I []float32, spikes []int32) ([]int32, int) {
-	dt := p.dt
-	V, R, I := p.V[lo:hi], p.R[lo:hi], I[lo:hi]
-	aDt, B, C, D := p.izhADt[lo:hi], p.izhB[lo:hi:hi], p.izhC[lo:hi], p.izhD[lo:hi]
-	_, _, _ = R[len(V)-1], I[len(V)-1], aDt[len(V)-1]
-	_, _, _ = B[len(V)-1], C[len(V)-1], D[len(V)-1]
-	bad := -1
-	for k, v := range V {
-		u := R[k]
-		vn := v + dt*((0.04*v+5)*v+140-u+I[k])
-		un := u + aDt[k]*(B[k]*v-u)
-		// Tested before the reset, which would turn v = +Inf into c.
-		if vn-vn != 0 || un-un != 0 { // NaN or ±Inf
-			if bad < 0 {
-				bad = lo + k
-			}
-		}
-		if vn >= IzhikevichPeak {
-			vn = C[k]
-			un += D[k]
-			spikes = append(spikes, int32(lo+k))
-		}
-		V[k], R[k] = vn, un
-	}
-	return spikes, bad
+	return kernel.IzhStep(kernel.Izhikevich{
+		V: p.V[lo:hi], U: p.R[lo:hi], ADt: p.izhADt[lo:hi], B: p.izhB[lo:hi], C: p.izhC[lo:hi], D: p.izhD[lo:hi],
+	}, I[lo:hi], p.dt, int32(lo), spikes)
 }
 
 // stepAdEx is Brette & Gerstner (2005) eqs. 1-2 by forward Euler, with the

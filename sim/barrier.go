@@ -1,15 +1,23 @@
 package sim
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// barrier makes n goroutines wait for each other once per step. Arrivals
-// spin briefly on an atomic generation counter (a step takes tens of
-// microseconds, so the partner usually arrives within that time) and then
-// block on a condition variable, so that a descheduled partner on a shared
-// machine costs a sleep, not a burnt core.
+// barrier makes n worker goroutines wait for each other once per step.
+//
+// A step takes tens of microseconds, so arrivals are close together. A
+// waiter first spins on an atomic generation counter, yielding its P with
+// runtime.Gosched every 64 checks, and blocks on a condition variable only
+// after spinWait. Blocking at every step would be slow for a reason beyond
+// the wake-up latency: Go readies a woken goroutine on the waker's own P,
+// so two workers that block and wake each other end up taking turns on one
+// core (measured: 10k neurons ran at 11x realtime with 2 workers, slower
+// than with 1; with this barrier, 21x). Yielding while spinning keeps a
+// descheduled partner from being starved on a shared machine.
 type barrier struct {
 	n       int32
 	arrived atomic.Int32
@@ -24,8 +32,8 @@ func newBarrier(n int) *barrier {
 	return b
 }
 
-// spins is the number of generation checks before blocking (a few µs).
-const spins = 2000
+// spinWait bounds the spinning before a waiter blocks.
+const spinWait = time.Millisecond
 
 func (b *barrier) wait() {
 	g := b.gen.Load()
@@ -37,9 +45,18 @@ func (b *barrier) wait() {
 		b.cond.Broadcast()
 		return
 	}
-	for range spins {
+	var start time.Time
+	for i := 1; ; i++ {
 		if b.gen.Load() != g {
 			return
+		}
+		if i%64 == 0 {
+			if i == 64 {
+				start = time.Now()
+			} else if time.Since(start) > spinWait {
+				break
+			}
+			runtime.Gosched()
 		}
 	}
 	b.mu.Lock()

@@ -11,8 +11,9 @@
 //     arrive at step t are added (package synapses);
 //  2. I_i = I_syn,i(v_i) + μ + σ ξ_i,t + I_input,i(t), with ξ_i,t a standard
 //     normal deviate drawn from a counter-based stream keyed by
-//     (seed, neuron, step) (package internal/rng); μ and σ are per step,
-//     as in BL-1, so the drive's effect depends on dt;
+//     (seed, neuron, step) (rng.Norm32: two rounds of a 32-bit hash and a
+//     256-layer ziggurat); μ and σ are per step, as in BL-1, so the
+//     drive's effect depends on dt;
 //  3. the neuron model advances by one forward-Euler step (package models);
 //     a neuron whose potential crosses its peak spikes at time t·dt;
 //  4. each spike of presynaptic neuron j adds w_ij to the ring-buffer slot
@@ -37,5 +38,8 @@
 // State is float32. Conductances below 1e-30 are set to zero (a software
 // flush-to-zero: subnormal arithmetic is ~100x slower on x86 and Go cannot
 // set the FPU's FTZ mode). A non-finite neuron state stops the run with an
-// error naming the neuron and the step.
+// error naming the neuron and the step. The per-neuron loops are the
+// kernels of internal/kernel: AVX2 on amd64 when the CPU has it, portable
+// Go otherwise, with bit-identical results (BL1_NOSIMD=1 forces the
+// portable code).
 package sim

@@ -98,7 +98,7 @@ type Engine struct {
 	exc    []bool
 	maxDel int
 
-	ring []float32 // [slot][neuron][exc, inh] weights waiting to arrive
+	ring []float32 // [slot][excitatory, inhibitory][neuron]: weights waiting to arrive
 	mask int64     // slots - 1 (a power of two above maxDel)
 
 	cur      []float32 // input current of the step being computed

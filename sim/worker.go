@@ -1,8 +1,6 @@
 package sim
 
-import (
-	"github.com/bl1-go/bl1/internal/rng"
-)
+import "github.com/bl1-go/bl1/internal/kernel"
 
 // worker owns neurons [lo, hi).
 type worker struct {
@@ -58,19 +56,13 @@ func (w *worker) update(t int64, k int) {
 	e := w.e
 	lo, hi := w.lo, w.hi
 	n := int64(e.n)
-	slot := (t & e.mask) * 2 * n
+	slot := (t & e.mask) * 2 * n // the slot's excitatory plane, then its inhibitory one
+	exc := e.ring[slot+int64(lo) : slot+int64(hi)]
+	inh := e.ring[slot+n+int64(lo) : slot+n+int64(hi)]
 	cur := e.cur[lo:hi]
-	e.Syn.Advance(lo, hi, e.ring[slot+2*int64(lo):slot+2*int64(hi)], e.Pop.V, cur)
-	if e.std != 0 {
-		key := e.driveKey.Sub(uint64(t))
-		mean, std := e.mean, e.std
-		for i := range cur {
-			cur[i] += mean + std*float32(rng.Norm(key.At(uint64(lo+i))))
-		}
-	} else if e.mean != 0 {
-		for i := range cur {
-			cur[i] += e.mean
-		}
+	e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur)
+	if e.std != 0 || e.mean != 0 {
+		kernel.Drive(cur, uint32(lo), e.driveKey.Sub(uint64(t)), e.mean, e.std)
 	}
 	if e.input != nil {
 		e.input.Inject(t, lo, cur)
@@ -95,7 +87,8 @@ func (w *worker) deliver(t int64, spikes []int32) {
 		return
 	}
 	e := w.e
-	n2 := 2 * int64(e.n)
+	n := int64(e.n)
+	n2 := 2 * n
 	nw := len(e.workers)
 	// Ring offset of each delay: slotBase[d & mask] = ((t+d) & mask) · 2N.
 	slotBase := w.slotBase
@@ -109,12 +102,12 @@ func (w *worker) deliver(t int64, spikes []int32) {
 			sp := e.split[int(j)*(nw+1)+w.id:]
 			s0, s1 = s0+int64(sp[0]), s0+int64(sp[1])
 		}
-		ch := int64(1)
+		plane := n // inhibitory plane
 		if e.exc[j] {
-			ch = 0
+			plane = 0
 		}
 		for s := s0; s < s1; s++ {
-			ring[slotBase[int64(delay[s])&e.mask]+2*int64(post[s])+ch] += weight[s]
+			ring[slotBase[int64(delay[s])&e.mask]+plane+int64(post[s])] += weight[s]
 		}
 	}
 }

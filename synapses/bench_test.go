@@ -26,12 +26,13 @@ func BenchmarkAdvance10k(b *testing.B) {
 			pattern[j] = 0.05 * r.Float32() // BL-1 spec §4.2: g_exc 0.05
 		}
 	}
-	arrive := make([]float32, 2*n)
+	exc, inh := make([]float32, n), make([]float32, n)
 	cur := make([]float32, n)
 	b.ReportAllocs()
 	for b.Loop() {
-		copy(arrive, pattern)
-		s.Advance(0, n, arrive, v, cur)
+		copy(exc, pattern[:n])
+		copy(inh, pattern[n:])
+		s.Advance(0, n, exc, inh, v, cur)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/neuron")
 }

@@ -86,11 +86,11 @@ func ExampleParams_Validate() {
 func ExampleNewState() {
 	const dt = 0.5 // ms
 	s := synapses.NewState(1, synapses.Default(), dt)
-	arrive := []float32{0.05, 0} // excitatory, inhibitory weight of neuron 0
+	exc, inh := []float32{0.05}, []float32{0} // weights arriving at neuron 0
 	v := []float32{-65}
 	iSyn := make([]float32, 1)
 	for k := range 201 {
-		s.Advance(0, 1, arrive, v, iSyn) // arrive is zeroed
+		s.Advance(0, 1, exc, inh, v, iSyn) // the arrivals are zeroed
 		if k == 0 || k == 4 || k == 16 || k == 200 {
 			fmt.Printf("t = %5.1f ms: AMPA %.5f NMDA %.5f I %.5f\n", float64(k)*dt, s.AMPA[0], s.NMDA(0), iSyn[0])
 		}
@@ -106,15 +106,16 @@ func ExampleNewState() {
 // reversal potentials, -75 and -95 mV.
 func ExampleState_Advance() {
 	s := synapses.NewState(2, synapses.Default(), 0.5)
-	arrive := []float32{0, 0.2, 0, 0.2} // neuron 0, neuron 1: inhibitory 0.2
+	exc := []float32{0, 0}
+	inh := []float32{0.2, 0.2} // neurons 0 and 1 each receive inhibitory 0.2
 	v := []float32{-65, -75}
 	iSyn := make([]float32, 2)
-	s.Advance(0, 2, arrive, v, iSyn)
+	s.Advance(0, 2, exc, inh, v, iSyn)
 	fmt.Printf("GABA_A %.3f, GABA_B %.3f\n", s.GABAA[0], s.GABAB(0))
 	fmt.Printf("I at -65 mV: %.3f, at -75 mV: %.3f\n", iSyn[0], iSyn[1])
-	fmt.Println(arrive)
+	fmt.Println(inh)
 	// Output:
 	// GABA_A 0.180, GABA_B 0.000
 	// I at -65 mV: -1.800, at -75 mV: 0.000
-	// [0 0 0 0]
+	// [0 0]
 }

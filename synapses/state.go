@@ -3,7 +3,7 @@ package synapses
 import (
 	"math"
 
-	"github.com/bl1-go/bl1/internal/fastmath"
+	"github.com/bl1-go/bl1/internal/kernel"
 )
 
 // State holds the receptor conductances of N postsynaptic neurons, float32,
@@ -12,45 +12,35 @@ import (
 type State struct {
 	AMPA, NMDARise, NMDADecay, GABAA, GABABRise, GABABDecay []float32
 
-	k kernel
-}
-
-// kernel holds per-step constants derived from Params and dt.
-type kernel struct {
-	dAMPA, dNMDAr, dNMDAd, dGABAA, dGABABr, dGABABd float32 // decay per step
-	inAMPA, inNMDA, inGABAA, inGABAB                float32 // arrival gain per receptor (fraction × peak norm)
-	inNMDAr, inGABABr                               float32 // arrival gain of the rise variables (0 for single exponentials)
-	eAMPA, eNMDA, eGABAA, eGABAB                    float32 // reversal potentials
-	mgK                                             float64 // [Mg]/3.57
-	dualNMDA, dualGABAB                             bool
+	k kernel.Syn
 }
 
 // tiny is the level below which a decaying conductance is set to zero: a
 // software flush-to-zero (Go cannot set the FPU's FTZ flag), because
 // subnormal float32 arithmetic is ~100x slower on x86.
-const tiny = 1e-30
+const tiny = kernel.Tiny
 
 // NewState returns the zero state of n neurons with kinetics p at step dt
 // (ms).
 func NewState(n int, p Params, dt float64) *State {
 	dec := func(tau float64) float32 { return float32(math.Exp(-dt / tau)) }
-	k := kernel{
-		dAMPA: dec(p.AMPA.TauDecay), dGABAA: dec(p.GABAA.TauDecay),
-		dNMDAd: dec(p.NMDA.TauDecay), dGABABd: dec(p.GABAB.TauDecay),
-		inAMPA:  float32(1 - p.NMDAFraction),
-		inNMDA:  float32(p.NMDAFraction * p.NMDA.Norm()),
-		inGABAA: float32(1 - p.GABABFraction),
-		inGABAB: float32(p.GABABFraction * p.GABAB.Norm()),
-		eAMPA:   float32(p.AMPA.ERev), eNMDA: float32(p.NMDA.ERev),
-		eGABAA: float32(p.GABAA.ERev), eGABAB: float32(p.GABAB.ERev),
-		mgK:      p.Mg / 3.57,
-		dualNMDA: p.NMDA.Dual(), dualGABAB: p.GABAB.Dual(),
+	inNMDA := float32(p.NMDAFraction * p.NMDA.Norm())
+	inGABAB := float32(p.GABABFraction * p.GABAB.Norm())
+	k := kernel.Syn{
+		DAMPA: dec(p.AMPA.TauDecay), DGABAA: dec(p.GABAA.TauDecay),
+		DNMDAd: dec(p.NMDA.TauDecay), DGABABd: dec(p.GABAB.TauDecay),
+		InAMPA: float32(1 - p.NMDAFraction), InNMDAd: inNMDA,
+		InGABAA: float32(1 - p.GABABFraction), InGABABd: inGABAB,
+		EAMPA: float32(p.AMPA.ERev), ENMDA: float32(p.NMDA.ERev),
+		EGABAA: float32(p.GABAA.ERev), EGABAB: float32(p.GABAB.ERev),
+		MgK: float32(p.Mg / 3.57),
 	}
-	if k.dualNMDA {
-		k.dNMDAr, k.inNMDAr = dec(p.NMDA.TauRise), k.inNMDA
+	// A single exponential (rise time 0) leaves its rise variable at zero.
+	if p.NMDA.Dual() {
+		k.DNMDAr, k.InNMDAr = dec(p.NMDA.TauRise), inNMDA
 	}
-	if k.dualGABAB {
-		k.dGABABr, k.inGABABr = dec(p.GABAB.TauRise), k.inGABAB
+	if p.GABAB.Dual() {
+		k.DGABABr, k.InGABABr = dec(p.GABAB.TauRise), inGABAB
 	}
 	return &State{
 		AMPA: make([]float32, n), NMDARise: make([]float32, n), NMDADecay: make([]float32, n),
@@ -69,48 +59,20 @@ func (s *State) NMDA(i int) float32 { return s.NMDADecay[i] - s.NMDARise[i] }
 func (s *State) GABAB(i int) float32 { return s.GABABDecay[i] - s.GABABRise[i] }
 
 // Advance performs one step for neurons [lo, hi): every conductance decays
-// by e^(-dt/τ), then the weights that arrive this step are added, split
-// across receptors. arrive holds the summed excitatory and inhibitory
-// weights interleaved, arrive[2(i-lo)] and arrive[2(i-lo)+1], and is zeroed
-// (it is a delay-ring slot that must be empty for reuse). The synaptic
-// current at potentials v (indexed like the state) is written to
-// iSyn[i-lo].
-func (s *State) Advance(lo, hi int, arrive []float32, v []float32, iSyn []float32) {
-	n := hi - lo
-	if n <= 0 {
+// by e^(-dt/τ) (set to zero below 1e-30), then the weights that arrive this
+// step are added, split across receptors. exc[i-lo] and inh[i-lo] hold the
+// summed excitatory and inhibitory weights arriving at neuron i; they are
+// zeroed (they are delay-ring slots that must be empty for reuse). The
+// synaptic current at the potentials v (indexed like the state) is written
+// to iSyn[i-lo].
+func (s *State) Advance(lo, hi int, exc, inh, v, iSyn []float32) {
+	if hi <= lo {
 		return
 	}
-	k := &s.k
-	arrive = arrive[:2*n]
-	iSyn = iSyn[:n]
-	v = v[lo:hi]
-	gA, nR, nD := s.AMPA[lo:hi], s.NMDARise[lo:hi], s.NMDADecay[lo:hi]
-	gG, bR, bD := s.GABAA[lo:hi], s.GABABRise[lo:hi], s.GABABDecay[lo:hi]
-	_, _, _, _, _, _ = gA[n-1], nR[n-1], nD[n-1], gG[n-1], bR[n-1], bD[n-1]
-	for i := range n {
-		ex, in := arrive[2*i], arrive[2*i+1]
-		arrive[2*i], arrive[2*i+1] = 0, 0
-		a := flush(gA[i]*k.dAMPA) + k.inAMPA*ex
-		r := flush(nR[i]*k.dNMDAr) + k.inNMDAr*ex
-		d := flush(nD[i]*k.dNMDAd) + k.inNMDA*ex
-		g := flush(gG[i]*k.dGABAA) + k.inGABAA*in
-		br := flush(bR[i]*k.dGABABr) + k.inGABABr*in
-		bd := flush(bD[i]*k.dGABABd) + k.inGABAB*in
-		gA[i], nR[i], nD[i], gG[i], bR[i], bD[i] = a, r, d, g, br, bd
-		vi := v[i]
-		cur := a*(k.eAMPA-vi) + g*(k.eGABAA-vi) + (bd-br)*(k.eGABAB-vi)
-		if nmda := d - r; nmda != 0 {
-			block := float32(1 / (1 + k.mgK*fastmath.Exp(-0.062*float64(vi))))
-			cur += nmda * block * (k.eNMDA - vi)
-		}
-		iSyn[i] = cur
+	n := hi - lo
+	g := kernel.Conductances{
+		AMPA: s.AMPA[lo:hi], NMDARise: s.NMDARise[lo:hi], NMDADecay: s.NMDADecay[lo:hi],
+		GABAA: s.GABAA[lo:hi], GABABRise: s.GABABRise[lo:hi], GABABDecay: s.GABABDecay[lo:hi],
 	}
-}
-
-// flush sets subnormal-bound conductances to zero.
-func flush(g float32) float32 {
-	if g < tiny {
-		return 0
-	}
-	return g
+	kernel.SynStep(&s.k, g, exc[:n], inh[:n], v[lo:hi], iSyn[:n])
 }

@@ -28,18 +28,18 @@ type sample struct {
 // each step.
 func advance1(p Params, dt float64, v float32, ex, in []float32, steps int) []sample {
 	s := NewState(1, p, dt)
-	arrive := make([]float32, 2)
+	exc, inh := make([]float32, 1), make([]float32, 1)
 	cur := make([]float32, 1)
 	vv := []float32{v}
 	out := make([]sample, steps)
 	for k := range steps {
 		if k < len(ex) {
-			arrive[0] = ex[k]
+			exc[0] = ex[k]
 		}
 		if k < len(in) {
-			arrive[1] = in[k]
+			inh[0] = in[k]
 		}
-		s.Advance(0, 1, arrive, vv, cur)
+		s.Advance(0, 1, exc, inh, vv, cur)
 		out[k] = sample{
 			float64(s.AMPA[0]), float64(s.NMDARise[0]), float64(s.NMDADecay[0]),
 			float64(s.GABAA[0]), float64(s.GABABRise[0]), float64(s.GABABDecay[0]),
@@ -307,9 +307,8 @@ func TestCurrentFormula(t *testing.T) {
 		s.GABAA[i] = 0.1 - 0.004*float32(i)
 		s.GABABRise[i], s.GABABDecay[i] = 0.01, 0.04
 	}
-	arrive := make([]float32, 2*n)
 	cur := make([]float32, n)
-	s.Advance(0, n, arrive, vs, cur)
+	s.Advance(0, n, make([]float32, n), make([]float32, n), vs, cur)
 	for i, vf := range vs {
 		v := float64(vf)
 		block := mgBlockRef(v, p.Mg)
@@ -397,12 +396,16 @@ func TestAdvanceRange(t *testing.T) {
 	}
 	v := []float32{-70, -65, -60, -55, -50, -45}
 	lo, hi := 2, 5
-	arrive := []float32{0.1, 0.2, 0.3, 0.4, 0.5, 0.6} // (exc, inh) for neurons 2, 3, 4
+	exc := []float32{0.1, 0.3, 0.5} // neurons 2, 3, 4
+	inh := []float32{0.2, 0.4, 0.6}
+	arrive := [][]float32{exc, inh}
 	cur := []float32{9, 9, 9}
-	s.Advance(lo, hi, arrive, v, cur)
-	for j, a := range arrive {
-		if a != 0 {
-			t.Errorf("arrive[%d] = %g after Advance, want 0", j, a)
+	s.Advance(lo, hi, exc, inh, v, cur)
+	for _, plane := range arrive {
+		for j, a := range plane {
+			if a != 0 {
+				t.Errorf("arrival %d = %g after Advance, want 0", j, a)
+			}
 		}
 	}
 	for i := range n {
@@ -428,8 +431,8 @@ func TestAdvanceRange(t *testing.T) {
 		}
 	}
 	// An empty range touches nothing, even with empty slices.
-	s.Advance(3, 3, nil, nil, nil)
-	s.Advance(4, 2, nil, nil, nil)
+	s.Advance(3, 3, nil, nil, nil, nil)
+	s.Advance(4, 2, nil, nil, nil, nil)
 }
 
 func abs32(x float32) float32 { return float32(math.Abs(float64(x))) }
@@ -439,17 +442,18 @@ func abs32(x float32) float32 { return float32(math.Abs(float64(x))) }
 func TestArrivalsZeroed(t *testing.T) {
 	const n = 4
 	s := NewState(n, Default(), 0.5)
-	arrive := make([]float32, 2*n)
+	exc, inh := make([]float32, n), make([]float32, n)
 	v := make([]float32, n)
 	cur := make([]float32, n)
 	for k := range 10 {
-		for j := range arrive {
-			arrive[j] = float32(k+j) * 0.01
+		for j := range n {
+			exc[j] = float32(k+j) * 0.01
+			inh[j] = float32(k+j) * 0.02
 		}
-		s.Advance(0, n, arrive, v, cur)
-		for j, a := range arrive {
-			if a != 0 {
-				t.Fatalf("step %d: arrive[%d] = %g, want 0", k, j, a)
+		s.Advance(0, n, exc, inh, v, cur)
+		for j := range n {
+			if exc[j] != 0 || inh[j] != 0 {
+				t.Fatalf("step %d: arrivals of neuron %d = %g, %g, want 0", k, j, exc[j], inh[j])
 			}
 		}
 	}
@@ -465,7 +469,7 @@ func TestFlushToZero(t *testing.T) {
 	p := Default()
 	p.NMDAFraction, p.GABABFraction = 0.5, 0.5
 	s := NewState(1, p, dt)
-	arrive := []float32{1, 1}
+	exc, inh := []float32{1}, []float32{1}
 	v, cur := []float32{-65}, []float32{0}
 	last := func(amp, tau float64) int { return int(math.Ceil(tau*math.Log(amp/tiny)/dt)) + 2 }
 	vars := []struct {
@@ -486,7 +490,7 @@ func TestFlushToZero(t *testing.T) {
 	}
 	zeroAt := make([]int, len(vars))
 	for k := 0; k <= end+10; k++ {
-		s.Advance(0, 1, arrive, v, cur)
+		s.Advance(0, 1, exc, inh, v, cur)
 		for j, x := range vars {
 			g := x.g[0]
 			if g != 0 && g < tiny {
@@ -561,12 +565,12 @@ func TestDecayFactors(t *testing.T) {
 		got       float32
 		want, tol float64
 	}{
-		{"AMPA", k.dAMPA, 0.7788, 5e-5},
-		{"GABA_A", k.dGABAA, 0.9200, 5e-5},
-		{"NMDA rise", k.dNMDAr, 0.7788, 5e-5},
-		{"NMDA decay", k.dNMDAd, 0.99501, 5e-6},
-		{"GABA_B rise", k.dGABABr, 0.98895, 5e-6},
-		{"GABA_B decay", k.dGABABd, 0.99706, 5e-6},
+		{"AMPA", k.DAMPA, 0.7788, 5e-5},
+		{"GABA_A", k.DGABAA, 0.9200, 5e-5},
+		{"NMDA rise", k.DNMDAr, 0.7788, 5e-5},
+		{"NMDA decay", k.DNMDAd, 0.99501, 5e-6},
+		{"GABA_B rise", k.DGABABr, 0.98895, 5e-6},
+		{"GABA_B decay", k.DGABABd, 0.99706, 5e-6},
 	} {
 		if math.Abs(float64(c.got)-c.want) > c.tol {
 			t.Errorf("%s decay per step = %.7f, BL-1 spec says %g", c.name, c.got, c.want)

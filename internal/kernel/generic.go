@@ -69,13 +69,14 @@ func izhGeneric(V, U, ADt, B, C, D, I []float32, dt float32, first int32, spikes
 		t = (t - u) + I[k]
 		vn := v + float32(dt*t)
 		un := u + float32(ADt[k]*(float32(B[k]*v)-u))
+		// Tested before the reset, which would turn v = +Inf into c.
+		if (vn-vn != 0 || un-un != 0) && bad < 0 {
+			bad = int(first) + k
+		}
 		if vn >= 30 {
 			vn = C[k]
 			un = un + D[k]
 			spikes = append(spikes, first+int32(k))
-		}
-		if (vn-vn != 0 || un-un != 0) && bad < 0 {
-			bad = int(first) + k
 		}
 		V[k], U[k] = vn, un
 	}

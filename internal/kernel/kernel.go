@@ -12,6 +12,7 @@
 package kernel
 
 import (
+	"math/bits"
 	"os"
 
 	"github.com/bl1-go/bl1/internal/rng"
@@ -30,7 +31,7 @@ type Syn struct {
 }
 
 // Tiny is the flush-to-zero level of decaying conductances.
-const Tiny = float32(1e-30)
+const Tiny = 1e-30
 
 // MgSlope is the voltage slope of the Mg2+ block, 1/mV (Jahr & Stevens 1990).
 const MgSlope = float32(0.062)
@@ -105,22 +106,23 @@ func IzhStep(p Izhikevich, I []float32, dt float32, first int32, spikes []int32)
 	done, bad := 0, -1
 	if SIMD && n >= 8 {
 		done = n &^ 7
-		var masks [256]uint8
+		var masks, nonFinite [256]uint8
 		for g0 := 0; g0 < done; g0 += 8 * len(masks) {
 			groups := min(len(masks), (done-g0)/8)
-			nonFinite := izhAVX2(&p.V[g0], &p.U[g0], &p.ADt[g0], &p.B[g0], &p.C[g0], &p.D[g0], &I[g0], groups, dt, &masks[0])
+			if izhAVX2(&p.V[g0], &p.U[g0], &p.ADt[g0], &p.B[g0], &p.C[g0], &p.D[g0], &I[g0], groups, dt, &masks[0], &nonFinite[0]) != 0 && bad < 0 {
+				for gi, m := range nonFinite[:groups] {
+					if m != 0 {
+						bad = int(first) + g0 + 8*gi + bits.TrailingZeros8(m)
+						break
+					}
+				}
+			}
 			for gi, m := range masks[:groups] {
 				for lane := 0; m != 0; lane++ {
 					if m&1 != 0 {
 						spikes = append(spikes, first+int32(g0+8*gi+lane))
 					}
 					m >>= 1
-				}
-			}
-			if nonFinite != 0 && bad < 0 {
-				bad = firstNonFinite(p.V[g0:g0+8*groups], p.U[g0:g0+8*groups])
-				if bad >= 0 {
-					bad += int(first) + g0
 				}
 			}
 		}
@@ -131,13 +133,4 @@ func IzhStep(p Izhikevich, I []float32, dt float32, first int32, spikes []int32)
 		bad = b
 	}
 	return spikes, bad
-}
-
-func firstNonFinite(v, u []float32) int {
-	for i := range v {
-		if v[i]-v[i] != 0 || u[i]-u[i] != 0 {
-			return i
-		}
-	}
-	return -1
 }

@@ -18,8 +18,8 @@ func synAVX2(k *Syn, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int)
 func driveAVX2(cur *float32, first uint32, key uint64, mean, std float32, groups int, rejected *uint8, zigK *uint32, zigXs *float32)
 
 // izhAVX2 is izhGeneric on 8·groups neurons, writing the spikes as one byte
-// of lane bits per group to masks; it returns nonzero if a state became
-// NaN or infinite.
+// of lane bits per group to masks and the lanes whose new state is NaN or
+// infinite (before the reset) to nonFinite; it returns nonzero if any is.
 //
 //go:noescape
-func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks *uint8) uint8
+func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonFinite *uint8) uint8

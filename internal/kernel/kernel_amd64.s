@@ -286,8 +286,8 @@ driveloop:
 	VZEROUPPER
 	RET
 
-// func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks *uint8) uint8
-TEXT ·izhAVX2(SB), NOSPLIT, $0-81
+// func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonFinite *uint8) uint8
+TEXT ·izhAVX2(SB), NOSPLIT, $0-89
 	MOVQ v+0(FP), AX
 	MOVQ u+8(FP), BX
 	MOVQ aDt+16(FP), CX
@@ -297,6 +297,7 @@ TEXT ·izhAVX2(SB), NOSPLIT, $0-81
 	MOVQ I+48(FP), R8
 	MOVQ groups+56(FP), R9
 	MOVQ masks+72(FP), R10
+	MOVQ nonFinite+80(FP), R13
 	VBROADCASTSS dt+64(FP), Y15
 	VBROADCASTSS c_p004<>(SB), Y14
 	VBROADCASTSS c_five<>(SB), Y13
@@ -320,16 +321,19 @@ izhloop:
 	VSUBPS Y1, Y4, Y4       // - u
 	VMULPS (CX)(R11*1), Y4, Y4 // a dt ·
 	VADDPS Y4, Y1, Y5       // un
+	VSUBPS Y3, Y3, Y8       // 0 if finite, NaN if NaN or ±Inf (before the reset)
+	VSUBPS Y5, Y5, Y9
+	VADDPS Y9, Y8, Y8
+	VCMPPS $3, Y8, Y8, Y9   // unordered: non-finite lanes
+	VORPS Y9, Y10, Y10
+	VMOVMSKPS Y9, R12
+	MOVB R12B, (R13)
+	INCQ R13
 	VCMPPS $0x0d, Y11, Y3, Y6 // spiked: vn >= 30
 	VMOVUPS (SI)(R11*1), Y7
 	VBLENDVPS Y6, Y7, Y3, Y3 // vn = c where spiked
 	VADDPS (DI)(R11*1), Y5, Y8
 	VBLENDVPS Y6, Y8, Y5, Y5 // un += d where spiked
-	VSUBPS Y3, Y3, Y8       // 0 if finite, NaN if NaN or ±Inf
-	VSUBPS Y5, Y5, Y9
-	VADDPS Y9, Y8, Y8
-	VCMPPS $3, Y8, Y8, Y9   // unordered: non-finite lanes
-	VORPS Y9, Y10, Y10
 	VMOVUPS Y3, (AX)(R11*1)
 	VMOVUPS Y5, (BX)(R11*1)
 	VMOVMSKPS Y6, R12
@@ -339,6 +343,6 @@ izhloop:
 	DECQ R9
 	JNZ izhloop
 	VMOVMSKPS Y10, R12
-	MOVB R12B, ret+80(FP)
+	MOVB R12B, ret+88(FP)
 	VZEROUPPER
 	RET

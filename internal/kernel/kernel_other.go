@@ -12,6 +12,6 @@ func driveAVX2(cur *float32, first uint32, key uint64, mean, std float32, groups
 	panic("kernel: no SIMD on this architecture")
 }
 
-func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks *uint8) uint8 {
+func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonFinite *uint8) uint8 {
 	panic("kernel: no SIMD on this architecture")
 }

@@ -15,10 +15,13 @@ func needSIMD(t *testing.T) {
 	}
 }
 
-// sameBits reports whether a and b are identical float32 bit patterns.
+// sameBits returns the first index where a and b differ in their bits, or
+// -1. Any two NaNs are equal: which operand's NaN payload an instruction
+// propagates depends on operand order, which the Go compiler may swap for
+// commutative operations (and does, under -race).
 func sameBits(a, b []float32) int {
 	for i := range a {
-		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) && !(a[i] != a[i] && b[i] != b[i]) {
 			return i
 		}
 	}

@@ -94,12 +94,13 @@ type Engine struct {
 	post   []int32
 	weight []float32
 	delay  []uint16
+	off    []uint32 // delay·2N + plane + post: where the synapse lands in the ring, relative to the spike's slot
 	split  []uint32 // split[j*(W+1)+w]: offset in row j of worker w's first target
 	exc    []bool
 	maxDel int
 
-	ring []float32 // [slot][excitatory, inhibitory][neuron]: weights waiting to arrive
-	mask int64     // slots - 1 (a power of two above maxDel)
+	ring  []float32 // [slot][excitatory, inhibitory][neuron]: weights waiting to arrive
+	slots int64     // ring slots: maxDel + 1
 
 	cur      []float32 // input current of the step being computed
 	driveKey rng.Key
@@ -140,12 +141,22 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 		e.delay[s] = uint16(k)
 		e.maxDel = max(e.maxDel, k)
 	}
-	slots := 1
-	for slots <= e.maxDel {
-		slots <<= 1
+	slots := e.maxDel + 1
+	e.slots = int64(slots)
+	if int64(slots)*2*int64(n) > math.MaxUint32 {
+		return nil, fmt.Errorf("sim: %d neurons with delays up to %d steps need a delay ring of %d entries, more than 2^32; raise dt or the conduction velocity", n, e.maxDel, int64(slots)*2*int64(n))
 	}
-	e.mask = int64(slots - 1)
 	e.ring = make([]float32, slots*2*n)
+	e.off = make([]uint32, len(e.post))
+	for j := range n {
+		plane := uint32(n) // inhibitory plane
+		if e.exc[j] {
+			plane = 0
+		}
+		for s := e.rowPtr[j]; s < e.rowPtr[j+1]; s++ {
+			e.off[s] = uint32(e.delay[s])*2*uint32(n) + plane + uint32(e.post[s])
+		}
+	}
 
 	w := cfg.Workers
 	if w == 0 {
@@ -154,11 +165,12 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 	w = min(w, n)
 	e.workers = make([]*worker, w)
 	for k := range w {
-		e.workers[k] = &worker{e: e, id: k, lo: k * n / w, hi: (k + 1) * n / w,
+		// Block boundaries on multiples of 16 neurons (64 bytes of float32):
+		// no cache line is written by two workers, and the drive kernel's
+		// groups of 16 are whole.
+		bound := func(k int) int { return min(n, (k*n/w+15)&^15) }
+		e.workers[k] = &worker{e: e, id: k, lo: bound(k), hi: bound(k + 1),
 			off: make([]int, 0, chunk+1), buf: make([]int32, 0, max(256, n/50)), faultNeuron: -1}
-	}
-	for _, wk := range e.workers {
-		wk.slotBase = make([]int64, slots)
 	}
 	if w > 1 {
 		e.split = make([]uint32, n*(w+1))

@@ -14,8 +14,7 @@ type worker struct {
 	pub   [2][]int32 // spikes of the last two steps, published to the other workers
 	merge []int32    // scratch for merged spike lists (worker 0 only)
 
-	probes   []int32 // indices into Engine.probes of the probes in [lo, hi)
-	slotBase []int64 // ring offset per delay (scratch of deliver)
+	probes []int32 // indices into Engine.probes of the probes in [lo, hi)
 
 	faultStep   int64
 	faultNeuron int
@@ -51,32 +50,43 @@ func (w *worker) run(t0 int64, k int) {
 	w.off = append(w.off, len(w.buf))
 }
 
+// subBlock is the number of neurons the three kernels of update take in
+// turn (a multiple of 16, the drive kernel's group): their input current
+// and potentials stay in the core's caches between kernels.
+const subBlock = 2048
+
 // update computes phases 1-3 of step t for the worker's neurons.
 func (w *worker) update(t int64, k int) {
 	e := w.e
-	lo, hi := w.lo, w.hi
 	n := int64(e.n)
-	slot := (t & e.mask) * 2 * n // the slot's excitatory plane, then its inhibitory one
-	exc := e.ring[slot+int64(lo) : slot+int64(hi)]
-	inh := e.ring[slot+n+int64(lo) : slot+n+int64(hi)]
-	cur := e.cur[lo:hi]
-	e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur)
-	if e.std != 0 || e.mean != 0 {
-		kernel.Drive(cur, uint32(lo), e.driveKey.Sub(uint64(t)), e.mean, e.std)
-	}
-	if e.input != nil {
-		e.input.Inject(t, lo, cur)
-	}
-	if len(w.probes) > 0 {
-		row := e.probeBuf[k*len(e.probes):]
-		for _, p := range w.probes {
-			row[p] = e.Pop.V[e.probes[p]]
+	slot := (t % e.slots) * 2 * n // the slot's excitatory plane, then its inhibitory one
+	key := e.driveKey.Sub(uint64(t))
+	drive := e.std != 0 || e.mean != 0
+	for lo := w.lo; lo < w.hi; lo += subBlock {
+		hi := min(lo+subBlock, w.hi)
+		exc := e.ring[slot+int64(lo) : slot+int64(hi)]
+		inh := e.ring[slot+n+int64(lo) : slot+n+int64(hi)]
+		cur := e.cur[lo:hi]
+		e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur)
+		if drive {
+			kernel.Drive(cur, uint32(lo), key, e.mean, e.std)
 		}
-	}
-	var bad int
-	w.buf, bad = e.Pop.Step(lo, hi, e.cur, w.buf)
-	if bad >= 0 && w.faultNeuron < 0 {
-		w.faultStep, w.faultNeuron = t, bad
+		if e.input != nil {
+			e.input.Inject(t, lo, cur)
+		}
+		if len(w.probes) > 0 {
+			row := e.probeBuf[k*len(e.probes):]
+			for _, p := range w.probes {
+				if id := int(e.probes[p]); id >= lo && id < hi {
+					row[p] = e.Pop.V[id]
+				}
+			}
+		}
+		var bad int
+		w.buf, bad = e.Pop.Step(lo, hi, e.cur, w.buf)
+		if bad >= 0 && w.faultNeuron < 0 {
+			w.faultStep, w.faultNeuron = t, bad
+		}
 	}
 }
 
@@ -87,27 +97,25 @@ func (w *worker) deliver(t int64, spikes []int32) {
 		return
 	}
 	e := w.e
-	n := int64(e.n)
-	n2 := 2 * n
 	nw := len(e.workers)
-	// Ring offset of each delay: slotBase[d & mask] = ((t+d) & mask) · 2N.
-	slotBase := w.slotBase
-	for d := int64(1); d <= int64(e.maxDel); d++ {
-		slotBase[d&e.mask] = ((t + d) & e.mask) * n2
-	}
-	ring, post, weight, delay := e.ring, e.post, e.weight, e.delay
+	// Synapse s of a spike at step t lands at ring index
+	// (t mod slots)·2N + off[s], wrapped once around the ring.
+	base := uint32((t % e.slots) * 2 * int64(e.n))
+	size := uint32(len(e.ring))
+	ring, off, weight := e.ring, e.off, e.weight
 	for _, j := range spikes {
 		s0, s1 := e.rowPtr[j], e.rowPtr[j+1]
 		if nw > 1 {
 			sp := e.split[int(j)*(nw+1)+w.id:]
 			s0, s1 = s0+int64(sp[0]), s0+int64(sp[1])
 		}
-		plane := n // inhibitory plane
-		if e.exc[j] {
-			plane = 0
-		}
-		for s := s0; s < s1; s++ {
-			ring[slotBase[int64(delay[s])&e.mask]+plane+int64(post[s])] += weight[s]
+		o, ws := off[s0:s1], weight[s0:s1]
+		for k, x := range o {
+			i := base + x
+			if i >= size {
+				i -= size
+			}
+			ring[i] += ws[k]
 		}
 	}
 }

@@ -42,6 +42,7 @@ func NewState(n int, p Params, dt float64) *State {
 	if p.GABAB.Dual() {
 		k.DGABABr, k.InGABABr = dec(p.GABAB.TauRise), inGABAB
 	}
+	k.Prepare()
 	return &State{
 		AMPA: make([]float32, n), NMDARise: make([]float32, n), NMDADecay: make([]float32, n),
 		GABAA: make([]float32, n), GABABRise: make([]float32, n), GABABDecay: make([]float32, n),

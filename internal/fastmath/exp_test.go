@@ -97,3 +97,23 @@ func BenchmarkExp32(b *testing.B) {
 	_ = s
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/exp")
 }
+
+func TestLog32Accuracy(t *testing.T) {
+	worst := 0.0
+	var at float32
+	for _, x := range []float32{1, 0.5, 2, 1.4142135, 1.4142137, 0.70710677, 1e-7, 5.9604645e-08, 3e30} {
+		if d := math.Abs(float64(Log32(x)) - math.Log(float64(x))); d > 2e-7*math.Max(1, math.Abs(math.Log(float64(x)))) {
+			t.Fatalf("Log32(%g) = %g, want %g", x, Log32(x), math.Log(float64(x)))
+		}
+	}
+	for x := float32(1e-30); x < 1e30; x *= 1.0013 {
+		want := math.Log(float64(x))
+		d := math.Abs(float64(Log32(x)) - want)
+		if r := d / math.Max(1, math.Abs(want)); r > worst {
+			worst, at = r, x
+		}
+	}
+	if worst > 2e-7 {
+		t.Fatalf("max error %.3g at x = %g", worst, at)
+	}
+}

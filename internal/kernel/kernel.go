@@ -21,13 +21,31 @@ import (
 // SIMD reports whether the AVX2 kernels are in use.
 var SIMD = haveAVX2() && os.Getenv("BL1_NOSIMD") == ""
 
-// Syn holds the per-step constants of the conductance step. The field
-// order is fixed: the assembly reads it by offset.
+// Syn holds the per-step constants of the conductance step. Set the
+// fields, then call Prepare before the first SynStep.
 type Syn struct {
 	DAMPA, DNMDAr, DNMDAd, DGABAA, DGABABr, DGABABd       float32 // decay per step, e^(-dt/τ)
 	InAMPA, InNMDAr, InNMDAd, InGABAA, InGABABr, InGABABd float32 // arrival gains (fraction × peak norm)
 	EAMPA, ENMDA, EGABAA, EGABAB                          float32 // reversal potentials, mV
 	MgK                                                   float32 // [Mg2+] / 3.57 mM
+
+	// vec holds the fields above in order, 8 copies each: the assembly
+	// uses them as 256-bit memory operands.
+	vec *[17][8]float32
+}
+
+// Prepare derives the kernel's internal form of the constants; call it
+// again after changing a field.
+func (k *Syn) Prepare() {
+	f := [17]float32{k.DAMPA, k.DNMDAr, k.DNMDAd, k.DGABAA, k.DGABABr, k.DGABABd,
+		k.InAMPA, k.InNMDAr, k.InNMDAd, k.InGABAA, k.InGABABr, k.InGABABd,
+		k.EAMPA, k.ENMDA, k.EGABAA, k.EGABAB, k.MgK}
+	k.vec = new([17][8]float32)
+	for i, x := range f {
+		for j := range 8 {
+			k.vec[i][j] = x
+		}
+	}
 }
 
 // Tiny is the flush-to-zero level of decaying conductances.
@@ -54,8 +72,11 @@ func SynStep(k *Syn, g Conductances, exc, inh, v, iSyn []float32) {
 	}
 	done := 0
 	if SIMD && n >= 8 {
+		if k.vec == nil {
+			panic("kernel: Syn used before Prepare")
+		}
 		done = n &^ 7
-		synAVX2(k, &g.AMPA[0], &g.NMDARise[0], &g.NMDADecay[0], &g.GABAA[0], &g.GABABRise[0], &g.GABABDecay[0],
+		synAVX2(k.vec, &g.AMPA[0], &g.NMDARise[0], &g.NMDADecay[0], &g.GABAA[0], &g.GABABRise[0], &g.GABABDecay[0],
 			&exc[0], &inh[0], &v[0], &iSyn[0], done)
 	}
 	synGeneric(k, g.AMPA[done:], g.NMDARise[done:], g.NMDADecay[done:], g.GABAA[done:], g.GABABRise[done:],
@@ -66,26 +87,27 @@ func SynStep(k *Syn, g Conductances, exc, inh, v, iSyn []float32) {
 // the standard normal deviate of neuron first+i at the step whose key is
 // key.
 func Drive(cur []float32, first uint32, key rng.Key, mean, std float32) {
-	done := 0
-	if SIMD && len(cur) >= 8 {
-		done = len(cur) &^ 7
-		var rejected [256]uint8
-		for g0 := 0; g0 < done; g0 += 8 * len(rejected) {
-			groups := min(len(rejected), (done-g0)/8)
-			driveAVX2(&cur[g0], first+uint32(g0), uint64(key), mean, std, groups, &rejected[0], &rng.Zig32K[0], &rng.Zig32Xs[0])
-			// Lanes outside the ziggurat's fast path were left untouched.
-			for gi, m := range rejected[:groups] {
-				for lane := 0; m != 0; lane, m = lane+1, m>>1 {
-					if m&1 != 0 {
-						i := g0 + 8*gi + lane
-						x := rng.NormSlow32(key, first+uint32(i), rng.DriveBits(key, first+uint32(i)))
-						cur[i] = cur[i] + (float32(std*x) + mean)
-					}
-				}
-			}
-		}
+	if !SIMD {
+		driveGeneric(cur, first, key, mean, std)
+		return
 	}
-	driveGeneric(cur[done:], first+uint32(done), key, mean, std)
+	// The SIMD kernel works on aligned groups of 16 neurons (the pairs of
+	// the Box-Muller transform); the ragged ends take the portable path.
+	head := min(len(cur), int((16-first%16)%16))
+	driveGeneric(cur[:head], first, key, mean, std)
+	groups := (len(cur) - head) / 16
+	// Hashing, radii, then angles and the update: three loops with short
+	// dependency chains overlap across iterations far better than one.
+	var bits [2048]uint32
+	for g0 := 0; g0 < groups; g0 += len(bits) / 16 {
+		k := min(groups-g0, len(bits)/16)
+		at := head + 16*g0
+		driveBitsAVX2(&bits[0], first+uint32(at), uint64(key), 16*k)
+		radiusAVX2(&bits[0], k)
+		driveAVX2(&cur[at], &bits[0], mean, std, k)
+	}
+	tail := head + 16*groups
+	driveGeneric(cur[tail:], first+uint32(tail), key, mean, std)
 }
 
 // Izhikevich is a block of Izhikevich neurons: state and per-neuron

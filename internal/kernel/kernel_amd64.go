@@ -7,15 +7,26 @@ func haveAVX2() bool { return cpu.X86.HasAVX2 }
 // synAVX2 is synGeneric on n neurons (a multiple of 8).
 //
 //go:noescape
-func synAVX2(k *Syn, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int)
+func synAVX2(k *[17][8]float32, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int)
 
-// driveAVX2 is driveGeneric on 8·groups neurons, except that lanes outside
-// the ziggurat's fast path are left unchanged and flagged in rejected (one
-// byte of lane bits per group). zigK and zigXs are rng.Zig32K and
-// rng.Zig32Xs.
+// driveBitsAVX2 sets bits[i] = rng.DriveBits(key, base+i) for i < n, a
+// multiple of 8.
 //
 //go:noescape
-func driveAVX2(cur *float32, first uint32, key uint64, mean, std float32, groups int, rejected *uint8, zigK *uint32, zigXs *float32)
+func driveBitsAVX2(bits *uint32, base uint32, key uint64, n int)
+
+// radiusAVX2 replaces the first 8 words of each group of 16 DriveBits by
+// rng.Radius of them (float32 bits).
+//
+//go:noescape
+func radiusAVX2(bits *uint32, groups int)
+
+// driveAVX2 is driveGeneric on 16·groups neurons from a multiple of 16
+// (the Box-Muller pairing of rng.Norm32), given their radii and DriveBits
+// (as radiusAVX2 leaves them).
+//
+//go:noescape
+func driveAVX2(cur *float32, bits *uint32, mean, std float32, groups int)
 
 // izhAVX2 is izhGeneric on 8·groups neurons, writing the spikes as one byte
 // of lane bits per group to masks and the lanes whose new state is NaN or

@@ -2,45 +2,31 @@
 
 // AVX2 versions of the kernels in generic.go. Each instruction performs the
 // float32 operation the Go code performs, in the same order, so results are
-// bit-identical. Go assembler operand order: OP src2, src1, dst means
-// dst = src1 OP src2.
+// bit-identical. Float constants are written as the bits of Go's float32
+// conversion of the same expression (the assembler's own decimal parsing
+// could round differently). Go assembler operand order: OP src2, src1, dst
+// means dst = src1 OP src2.
 
-DATA c_tiny<>+0(SB)/4, $1e-30
-GLOBL c_tiny<>(SB), RODATA|NOPTR, $4
-DATA c_negslope<>+0(SB)/4, $-0.062
-GLOBL c_negslope<>(SB), RODATA|NOPTR, $4
-DATA c_one<>+0(SB)/4, $1.0
+DATA c_one<>+0(SB)/4, $0x3f800000
 GLOBL c_one<>(SB), RODATA|NOPTR, $4
-DATA c_explo<>+0(SB)/4, $-87.0
-GLOBL c_explo<>(SB), RODATA|NOPTR, $4
-DATA c_exphi<>+0(SB)/4, $88.0
-GLOBL c_exphi<>(SB), RODATA|NOPTR, $4
-DATA c_log2e<>+0(SB)/4, $1.442695041
-GLOBL c_log2e<>(SB), RODATA|NOPTR, $4
-DATA c_magic<>+0(SB)/4, $12582912.0
-GLOBL c_magic<>(SB), RODATA|NOPTR, $4
-DATA c_ln2hi<>+0(SB)/4, $0.693359375
+DATA c_ln2hi<>+0(SB)/4, $0x3f318000
 GLOBL c_ln2hi<>(SB), RODATA|NOPTR, $4
-DATA c_ln2lo<>+0(SB)/4, $-2.12194440e-4
+DATA c_ln2lo<>+0(SB)/4, $0xb95e8083
 GLOBL c_ln2lo<>(SB), RODATA|NOPTR, $4
 DATA c_bias<>+0(SB)/4, $127
 GLOBL c_bias<>(SB), RODATA|NOPTR, $4
-DATA c_p004<>+0(SB)/4, $0.04
+DATA c_p004<>+0(SB)/4, $0x3d23d70a
 GLOBL c_p004<>(SB), RODATA|NOPTR, $4
-DATA c_five<>+0(SB)/4, $5.0
+DATA c_five<>+0(SB)/4, $0x40a00000
 GLOBL c_five<>(SB), RODATA|NOPTR, $4
-DATA c_140<>+0(SB)/4, $140.0
+DATA c_140<>+0(SB)/4, $0x430c0000
 GLOBL c_140<>(SB), RODATA|NOPTR, $4
-DATA c_peak<>+0(SB)/4, $30.0
+DATA c_peak<>+0(SB)/4, $0x41f00000
 GLOBL c_peak<>(SB), RODATA|NOPTR, $4
 DATA c_h1<>+0(SB)/4, $0x7feb352d
 GLOBL c_h1<>(SB), RODATA|NOPTR, $4
 DATA c_h2<>+0(SB)/4, $0x846ca68b
 GLOBL c_h2<>(SB), RODATA|NOPTR, $4
-DATA c_m255<>+0(SB)/4, $255
-GLOBL c_m255<>(SB), RODATA|NOPTR, $4
-DATA c_m256<>+0(SB)/4, $256
-GLOBL c_m256<>(SB), RODATA|NOPTR, $4
 DATA c_eight<>+0(SB)/4, $8
 GLOBL c_eight<>(SB), RODATA|NOPTR, $4
 DATA c_lanes<>+0(SB)/4, $0
@@ -53,28 +39,224 @@ DATA c_lanes<>+24(SB)/4, $6
 DATA c_lanes<>+28(SB)/4, $7
 GLOBL c_lanes<>(SB), RODATA|NOPTR, $32
 
-// Taylor coefficients of fastmath.Exp32: 1/7!, 1/6!, 1/5!, 1/4!, 1/3!, 1/2!.
-DATA c_e7<>+0(SB)/4, $0.0001984127
-GLOBL c_e7<>(SB), RODATA|NOPTR, $4
-DATA c_e6<>+0(SB)/4, $0.0013888889
-GLOBL c_e6<>(SB), RODATA|NOPTR, $4
-DATA c_e5<>+0(SB)/4, $0.008333334
-GLOBL c_e5<>(SB), RODATA|NOPTR, $4
-DATA c_e4<>+0(SB)/4, $0.041666668
-GLOBL c_e4<>(SB), RODATA|NOPTR, $4
-DATA c_e3<>+0(SB)/4, $0.16666667
-GLOBL c_e3<>(SB), RODATA|NOPTR, $4
-DATA c_e2<>+0(SB)/4, $0.5
-GLOBL c_e2<>(SB), RODATA|NOPTR, $4
+DATA c_ione<>+0(SB)/4, $1
+GLOBL c_ione<>(SB), RODATA|NOPTR, $4
+DATA c_itwo<>+0(SB)/4, $2
+GLOBL c_itwo<>(SB), RODATA|NOPTR, $4
+DATA c_2m24<>+0(SB)/4, $0x33800000
+GLOBL c_2m24<>(SB), RODATA|NOPTR, $4
+DATA c_mantmask<>+0(SB)/4, $0x7fffff
+GLOBL c_mantmask<>(SB), RODATA|NOPTR, $4
+DATA c_onebits<>+0(SB)/4, $0x3f800000
+GLOBL c_onebits<>(SB), RODATA|NOPTR, $4
+DATA c_sqrt2<>+0(SB)/4, $0x3fb504f3
+GLOBL c_sqrt2<>(SB), RODATA|NOPTR, $4
+DATA c_half<>+0(SB)/4, $0x3f000000
+GLOBL c_half<>(SB), RODATA|NOPTR, $4
+DATA c_mtwo<>+0(SB)/4, $0xc0000000
+GLOBL c_mtwo<>(SB), RODATA|NOPTR, $4
+DATA c_m22<>+0(SB)/4, $0x3fffff
+GLOBL c_m22<>(SB), RODATA|NOPTR, $4
+DATA c_i2p21<>+0(SB)/4, $0x200000
+GLOBL c_i2p21<>(SB), RODATA|NOPTR, $4
 
-// decay computes dst = flush(mem(g)*broadcast(k+off)); Y15 holds Tiny.
+// Coefficients of fastmath.Log32 (1/11, 1/9, 1/7, 1/5, 1/3), of the angle
+// scale (π/2^23) and of the sine and cosine polynomials of rng.SinCos
+// (Taylor: -1/3!, 1/5!, -1/7!, 1/9!; -1/2!, 1/4!, -1/6!, 1/8!, -1/10!),
+// each the nearest float32, as in Go.
+DATA c_l11<>+0(SB)/4, $0x3dba2e8c
+GLOBL c_l11<>(SB), RODATA|NOPTR, $4
+DATA c_l9<>+0(SB)/4, $0x3de38e39
+GLOBL c_l9<>(SB), RODATA|NOPTR, $4
+DATA c_l7<>+0(SB)/4, $0x3e124925
+GLOBL c_l7<>(SB), RODATA|NOPTR, $4
+DATA c_l5<>+0(SB)/4, $0x3e4ccccd
+GLOBL c_l5<>(SB), RODATA|NOPTR, $4
+DATA c_l3<>+0(SB)/4, $0x3eaaaaab
+GLOBL c_l3<>(SB), RODATA|NOPTR, $4
+DATA c_angle<>+0(SB)/4, $0x34c90fdb
+GLOBL c_angle<>(SB), RODATA|NOPTR, $4
+DATA c_s3<>+0(SB)/4, $0xbe2aaaab
+GLOBL c_s3<>(SB), RODATA|NOPTR, $4
+DATA c_s5<>+0(SB)/4, $0x3c088889
+GLOBL c_s5<>(SB), RODATA|NOPTR, $4
+DATA c_s7<>+0(SB)/4, $0xb9500d01
+GLOBL c_s7<>(SB), RODATA|NOPTR, $4
+DATA c_s9<>+0(SB)/4, $0x3638ef1d
+GLOBL c_s9<>(SB), RODATA|NOPTR, $4
+DATA c_c2<>+0(SB)/4, $0xbf000000
+GLOBL c_c2<>(SB), RODATA|NOPTR, $4
+DATA c_c4<>+0(SB)/4, $0x3d2aaaab
+GLOBL c_c4<>(SB), RODATA|NOPTR, $4
+DATA c_c6<>+0(SB)/4, $0xbab60b61
+GLOBL c_c6<>(SB), RODATA|NOPTR, $4
+DATA c_c8<>+0(SB)/4, $0x37d00d01
+GLOBL c_c8<>(SB), RODATA|NOPTR, $4
+DATA c_c10<>+0(SB)/4, $0xb493f27e
+GLOBL c_c10<>(SB), RODATA|NOPTR, $4
+
+// 8-lane copies of the constants the conductance loop folds into its
+// arithmetic as 256-bit memory operands.
+DATA v_tiny<>+0(SB)/4, $0x0da24260
+DATA v_tiny<>+4(SB)/4, $0x0da24260
+DATA v_tiny<>+8(SB)/4, $0x0da24260
+DATA v_tiny<>+12(SB)/4, $0x0da24260
+DATA v_tiny<>+16(SB)/4, $0x0da24260
+DATA v_tiny<>+20(SB)/4, $0x0da24260
+DATA v_tiny<>+24(SB)/4, $0x0da24260
+DATA v_tiny<>+28(SB)/4, $0x0da24260
+GLOBL v_tiny<>(SB), RODATA|NOPTR, $32
+DATA v_negslope<>+0(SB)/4, $0xbd7df3b6
+DATA v_negslope<>+4(SB)/4, $0xbd7df3b6
+DATA v_negslope<>+8(SB)/4, $0xbd7df3b6
+DATA v_negslope<>+12(SB)/4, $0xbd7df3b6
+DATA v_negslope<>+16(SB)/4, $0xbd7df3b6
+DATA v_negslope<>+20(SB)/4, $0xbd7df3b6
+DATA v_negslope<>+24(SB)/4, $0xbd7df3b6
+DATA v_negslope<>+28(SB)/4, $0xbd7df3b6
+GLOBL v_negslope<>(SB), RODATA|NOPTR, $32
+DATA v_explo<>+0(SB)/4, $0xc2ae0000
+DATA v_explo<>+4(SB)/4, $0xc2ae0000
+DATA v_explo<>+8(SB)/4, $0xc2ae0000
+DATA v_explo<>+12(SB)/4, $0xc2ae0000
+DATA v_explo<>+16(SB)/4, $0xc2ae0000
+DATA v_explo<>+20(SB)/4, $0xc2ae0000
+DATA v_explo<>+24(SB)/4, $0xc2ae0000
+DATA v_explo<>+28(SB)/4, $0xc2ae0000
+GLOBL v_explo<>(SB), RODATA|NOPTR, $32
+DATA v_exphi<>+0(SB)/4, $0x42b00000
+DATA v_exphi<>+4(SB)/4, $0x42b00000
+DATA v_exphi<>+8(SB)/4, $0x42b00000
+DATA v_exphi<>+12(SB)/4, $0x42b00000
+DATA v_exphi<>+16(SB)/4, $0x42b00000
+DATA v_exphi<>+20(SB)/4, $0x42b00000
+DATA v_exphi<>+24(SB)/4, $0x42b00000
+DATA v_exphi<>+28(SB)/4, $0x42b00000
+GLOBL v_exphi<>(SB), RODATA|NOPTR, $32
+DATA v_log2e<>+0(SB)/4, $0x3fb8aa3b
+DATA v_log2e<>+4(SB)/4, $0x3fb8aa3b
+DATA v_log2e<>+8(SB)/4, $0x3fb8aa3b
+DATA v_log2e<>+12(SB)/4, $0x3fb8aa3b
+DATA v_log2e<>+16(SB)/4, $0x3fb8aa3b
+DATA v_log2e<>+20(SB)/4, $0x3fb8aa3b
+DATA v_log2e<>+24(SB)/4, $0x3fb8aa3b
+DATA v_log2e<>+28(SB)/4, $0x3fb8aa3b
+GLOBL v_log2e<>(SB), RODATA|NOPTR, $32
+DATA v_magic<>+0(SB)/4, $0x4b400000
+DATA v_magic<>+4(SB)/4, $0x4b400000
+DATA v_magic<>+8(SB)/4, $0x4b400000
+DATA v_magic<>+12(SB)/4, $0x4b400000
+DATA v_magic<>+16(SB)/4, $0x4b400000
+DATA v_magic<>+20(SB)/4, $0x4b400000
+DATA v_magic<>+24(SB)/4, $0x4b400000
+DATA v_magic<>+28(SB)/4, $0x4b400000
+GLOBL v_magic<>(SB), RODATA|NOPTR, $32
+DATA v_ln2hi<>+0(SB)/4, $0x3f318000
+DATA v_ln2hi<>+4(SB)/4, $0x3f318000
+DATA v_ln2hi<>+8(SB)/4, $0x3f318000
+DATA v_ln2hi<>+12(SB)/4, $0x3f318000
+DATA v_ln2hi<>+16(SB)/4, $0x3f318000
+DATA v_ln2hi<>+20(SB)/4, $0x3f318000
+DATA v_ln2hi<>+24(SB)/4, $0x3f318000
+DATA v_ln2hi<>+28(SB)/4, $0x3f318000
+GLOBL v_ln2hi<>(SB), RODATA|NOPTR, $32
+DATA v_ln2lo<>+0(SB)/4, $0xb95e8083
+DATA v_ln2lo<>+4(SB)/4, $0xb95e8083
+DATA v_ln2lo<>+8(SB)/4, $0xb95e8083
+DATA v_ln2lo<>+12(SB)/4, $0xb95e8083
+DATA v_ln2lo<>+16(SB)/4, $0xb95e8083
+DATA v_ln2lo<>+20(SB)/4, $0xb95e8083
+DATA v_ln2lo<>+24(SB)/4, $0xb95e8083
+DATA v_ln2lo<>+28(SB)/4, $0xb95e8083
+GLOBL v_ln2lo<>(SB), RODATA|NOPTR, $32
+DATA v_e7<>+0(SB)/4, $0x39500d01
+DATA v_e7<>+4(SB)/4, $0x39500d01
+DATA v_e7<>+8(SB)/4, $0x39500d01
+DATA v_e7<>+12(SB)/4, $0x39500d01
+DATA v_e7<>+16(SB)/4, $0x39500d01
+DATA v_e7<>+20(SB)/4, $0x39500d01
+DATA v_e7<>+24(SB)/4, $0x39500d01
+DATA v_e7<>+28(SB)/4, $0x39500d01
+GLOBL v_e7<>(SB), RODATA|NOPTR, $32
+DATA v_e6<>+0(SB)/4, $0x3ab60b61
+DATA v_e6<>+4(SB)/4, $0x3ab60b61
+DATA v_e6<>+8(SB)/4, $0x3ab60b61
+DATA v_e6<>+12(SB)/4, $0x3ab60b61
+DATA v_e6<>+16(SB)/4, $0x3ab60b61
+DATA v_e6<>+20(SB)/4, $0x3ab60b61
+DATA v_e6<>+24(SB)/4, $0x3ab60b61
+DATA v_e6<>+28(SB)/4, $0x3ab60b61
+GLOBL v_e6<>(SB), RODATA|NOPTR, $32
+DATA v_e5<>+0(SB)/4, $0x3c088889
+DATA v_e5<>+4(SB)/4, $0x3c088889
+DATA v_e5<>+8(SB)/4, $0x3c088889
+DATA v_e5<>+12(SB)/4, $0x3c088889
+DATA v_e5<>+16(SB)/4, $0x3c088889
+DATA v_e5<>+20(SB)/4, $0x3c088889
+DATA v_e5<>+24(SB)/4, $0x3c088889
+DATA v_e5<>+28(SB)/4, $0x3c088889
+GLOBL v_e5<>(SB), RODATA|NOPTR, $32
+DATA v_e4<>+0(SB)/4, $0x3d2aaaab
+DATA v_e4<>+4(SB)/4, $0x3d2aaaab
+DATA v_e4<>+8(SB)/4, $0x3d2aaaab
+DATA v_e4<>+12(SB)/4, $0x3d2aaaab
+DATA v_e4<>+16(SB)/4, $0x3d2aaaab
+DATA v_e4<>+20(SB)/4, $0x3d2aaaab
+DATA v_e4<>+24(SB)/4, $0x3d2aaaab
+DATA v_e4<>+28(SB)/4, $0x3d2aaaab
+GLOBL v_e4<>(SB), RODATA|NOPTR, $32
+DATA v_e3<>+0(SB)/4, $0x3e2aaaab
+DATA v_e3<>+4(SB)/4, $0x3e2aaaab
+DATA v_e3<>+8(SB)/4, $0x3e2aaaab
+DATA v_e3<>+12(SB)/4, $0x3e2aaaab
+DATA v_e3<>+16(SB)/4, $0x3e2aaaab
+DATA v_e3<>+20(SB)/4, $0x3e2aaaab
+DATA v_e3<>+24(SB)/4, $0x3e2aaaab
+DATA v_e3<>+28(SB)/4, $0x3e2aaaab
+GLOBL v_e3<>(SB), RODATA|NOPTR, $32
+DATA v_e2<>+0(SB)/4, $0x3f000000
+DATA v_e2<>+4(SB)/4, $0x3f000000
+DATA v_e2<>+8(SB)/4, $0x3f000000
+DATA v_e2<>+12(SB)/4, $0x3f000000
+DATA v_e2<>+16(SB)/4, $0x3f000000
+DATA v_e2<>+20(SB)/4, $0x3f000000
+DATA v_e2<>+24(SB)/4, $0x3f000000
+DATA v_e2<>+28(SB)/4, $0x3f000000
+GLOBL v_e2<>(SB), RODATA|NOPTR, $32
+DATA v_one<>+0(SB)/4, $0x3f800000
+DATA v_one<>+4(SB)/4, $0x3f800000
+DATA v_one<>+8(SB)/4, $0x3f800000
+DATA v_one<>+12(SB)/4, $0x3f800000
+DATA v_one<>+16(SB)/4, $0x3f800000
+DATA v_one<>+20(SB)/4, $0x3f800000
+DATA v_one<>+24(SB)/4, $0x3f800000
+DATA v_one<>+28(SB)/4, $0x3f800000
+GLOBL v_one<>(SB), RODATA|NOPTR, $32
+DATA v_bias<>+0(SB)/4, $127
+DATA v_bias<>+4(SB)/4, $127
+DATA v_bias<>+8(SB)/4, $127
+DATA v_bias<>+12(SB)/4, $127
+DATA v_bias<>+16(SB)/4, $127
+DATA v_bias<>+20(SB)/4, $127
+DATA v_bias<>+24(SB)/4, $127
+DATA v_bias<>+28(SB)/4, $127
+GLOBL v_bias<>(SB), RODATA|NOPTR, $32
+
+// DECAY computes dst = flush(mem(g)·k.vec[off]); Y15 holds Tiny.
 #define DECAY(g, off, dst, tmp) \
-	VBROADCASTSS off(AX), dst \
-	VMULPS (g)(R13*1), dst, dst \
+	VMOVUPS (g)(R13*1), dst \
+	VMULPS off(AX), dst, dst \
 	VCMPPS $1, Y15, dst, tmp \
 	VANDNPS dst, tmp, dst
 
-// func synAVX2(k *Syn, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int)
+// GAIN computes dst += k.vec[off]·arrivals.
+#define GAIN(arr, off, dst, tmp) \
+	VMULPS off(AX), arr, tmp \
+	VADDPS tmp, dst, dst
+
+// func synAVX2(k *[17][8]float32, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int)
+//
+// k holds the fields of Syn, in order, 8 copies each (Syn.vec).
 TEXT ·synAVX2(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), AX
 	MOVQ gA+8(FP), BX
@@ -90,7 +272,7 @@ TEXT ·synAVX2(SB), NOSPLIT, $0-96
 	MOVQ n+88(FP), R14
 	SHLQ $2, R14 // byte length
 	XORQ R13, R13
-	VBROADCASTSS c_tiny<>(SB), Y15
+	VMOVUPS v_tiny<>(SB), Y15
 
 synloop:
 	VMOVUPS (R9)(R13*1), Y0  // excitatory arrivals
@@ -101,109 +283,79 @@ synloop:
 
 	// a = flush(gA·dA) + inA·ex, and likewise for the five others.
 	DECAY(BX, 0, Y3, Y4)
-	VBROADCASTSS 24(AX), Y4
-	VMULPS Y0, Y4, Y4
-	VADDPS Y4, Y3, Y3
+	GAIN(Y0, 192, Y3, Y4)
 	VMOVUPS Y3, (BX)(R13*1)
-
-	DECAY(CX, 4, Y5, Y4)
-	VBROADCASTSS 28(AX), Y4
-	VMULPS Y0, Y4, Y4
-	VADDPS Y4, Y5, Y5
+	DECAY(CX, 32, Y5, Y4)
+	GAIN(Y0, 224, Y5, Y4)
 	VMOVUPS Y5, (CX)(R13*1)
-
-	DECAY(DX, 8, Y6, Y4)
-	VBROADCASTSS 32(AX), Y4
-	VMULPS Y0, Y4, Y4
-	VADDPS Y4, Y6, Y6
+	DECAY(DX, 64, Y6, Y4)
+	GAIN(Y0, 256, Y6, Y4)
 	VMOVUPS Y6, (DX)(R13*1)
-
-	DECAY(SI, 12, Y7, Y4)
-	VBROADCASTSS 36(AX), Y4
-	VMULPS Y1, Y4, Y4
-	VADDPS Y4, Y7, Y7
+	DECAY(SI, 96, Y7, Y4)
+	GAIN(Y1, 288, Y7, Y4)
 	VMOVUPS Y7, (SI)(R13*1)
-
-	DECAY(DI, 16, Y8, Y4)
-	VBROADCASTSS 40(AX), Y4
-	VMULPS Y1, Y4, Y4
-	VADDPS Y4, Y8, Y8
+	DECAY(DI, 128, Y8, Y4)
+	GAIN(Y1, 320, Y8, Y4)
 	VMOVUPS Y8, (DI)(R13*1)
-
-	DECAY(R8, 20, Y9, Y4)
-	VBROADCASTSS 44(AX), Y4
-	VMULPS Y1, Y4, Y4
-	VADDPS Y4, Y9, Y9
+	DECAY(R8, 160, Y9, Y4)
+	GAIN(Y1, 352, Y9, Y4)
 	VMOVUPS Y9, (R8)(R13*1)
 
 	// cur = a(eA - v) + g(eG - v) + (bd - br)(eB - v)
 	VMOVUPS (R11)(R13*1), Y11
-	VBROADCASTSS 48(AX), Y4
+	VMOVUPS 384(AX), Y4
 	VSUBPS Y11, Y4, Y4
 	VMULPS Y4, Y3, Y12
-	VBROADCASTSS 56(AX), Y4
+	VMOVUPS 448(AX), Y4
 	VSUBPS Y11, Y4, Y4
 	VMULPS Y4, Y7, Y4
 	VADDPS Y4, Y12, Y12
 	VSUBPS Y8, Y9, Y4
-	VBROADCASTSS 60(AX), Y10
+	VMOVUPS 480(AX), Y10
 	VSUBPS Y11, Y10, Y10
 	VMULPS Y10, Y4, Y4
 	VADDPS Y4, Y12, Y12
 
 	// e = Exp32(-0.062 v), as fastmath.Exp32.
-	VBROADCASTSS c_negslope<>(SB), Y4
-	VMULPS Y11, Y4, Y4
-	VBROADCASTSS c_explo<>(SB), Y13
+	VMULPS v_negslope<>(SB), Y11, Y4
+	VMOVUPS v_explo<>(SB), Y13
 	VMAXPS Y4, Y13, Y4
-	VBROADCASTSS c_exphi<>(SB), Y13
+	VMOVUPS v_exphi<>(SB), Y13
 	VMINPS Y4, Y13, Y4
-	VBROADCASTSS c_log2e<>(SB), Y13
-	VMULPS Y13, Y4, Y0
-	VBROADCASTSS c_magic<>(SB), Y13
-	VADDPS Y13, Y0, Y0
-	VSUBPS Y13, Y0, Y0 // n
-	VBROADCASTSS c_ln2hi<>(SB), Y13
-	VMULPS Y13, Y0, Y1
+	VMULPS v_log2e<>(SB), Y4, Y0
+	VADDPS v_magic<>(SB), Y0, Y0
+	VSUBPS v_magic<>(SB), Y0, Y0 // n
+	VMULPS v_ln2hi<>(SB), Y0, Y1
 	VSUBPS Y1, Y4, Y1
-	VBROADCASTSS c_ln2lo<>(SB), Y13
-	VMULPS Y13, Y0, Y14
+	VMULPS v_ln2lo<>(SB), Y0, Y14
 	VSUBPS Y14, Y1, Y1 // y
-	VBROADCASTSS c_e7<>(SB), Y14
+	VMULPS v_e7<>(SB), Y1, Y14
+	VADDPS v_e6<>(SB), Y14, Y14
 	VMULPS Y1, Y14, Y14
-	VBROADCASTSS c_e6<>(SB), Y13
-	VADDPS Y13, Y14, Y14
+	VADDPS v_e5<>(SB), Y14, Y14
 	VMULPS Y1, Y14, Y14
-	VBROADCASTSS c_e5<>(SB), Y13
-	VADDPS Y13, Y14, Y14
+	VADDPS v_e4<>(SB), Y14, Y14
 	VMULPS Y1, Y14, Y14
-	VBROADCASTSS c_e4<>(SB), Y13
-	VADDPS Y13, Y14, Y14
+	VADDPS v_e3<>(SB), Y14, Y14
 	VMULPS Y1, Y14, Y14
-	VBROADCASTSS c_e3<>(SB), Y13
-	VADDPS Y13, Y14, Y14
-	VMULPS Y1, Y14, Y14
-	VBROADCASTSS c_e2<>(SB), Y13
-	VADDPS Y13, Y14, Y14
-	VBROADCASTSS c_one<>(SB), Y13
+	VADDPS v_e2<>(SB), Y14, Y14
+	VMOVUPS v_one<>(SB), Y13
 	VMULPS Y1, Y14, Y14
 	VADDPS Y13, Y14, Y14
 	VMULPS Y1, Y14, Y14
 	VADDPS Y13, Y14, Y14
 	VCVTPS2DQ Y0, Y0
-	VPBROADCASTD c_bias<>(SB), Y1
-	VPADDD Y1, Y0, Y0
+	VPADDD v_bias<>(SB), Y0, Y0
 	VPSLLD $23, Y0, Y0
 	VMULPS Y0, Y14, Y4 // e
 
 	// block = 1 / (MgK·e + 1); cur += (d - r)·block·(eN - v)
-	VBROADCASTSS 64(AX), Y10
-	VMULPS Y4, Y10, Y4
+	VMULPS 512(AX), Y4, Y4
 	VADDPS Y13, Y4, Y4
 	VDIVPS Y4, Y13, Y4
 	VSUBPS Y5, Y6, Y10
 	VMULPS Y4, Y10, Y10
-	VBROADCASTSS 52(AX), Y4
+	VMOVUPS 416(AX), Y4
 	VSUBPS Y11, Y4, Y4
 	VMULPS Y4, Y10, Y10
 	VADDPS Y10, Y12, Y12
@@ -215,72 +367,215 @@ synloop:
 	VZEROUPPER
 	RET
 
-// HASH applies lowbias32 to x using tmp; Y4 and Y5 hold its multipliers.
+// HASH applies lowbias32 to x using tmp; Y13 and Y12 hold its multipliers.
 #define HASH(x, tmp) \
 	VPSRLD $16, x, tmp \
 	VPXOR tmp, x, x \
-	VPMULLD Y4, x, x \
+	VPMULLD Y13, x, x \
 	VPSRLD $15, x, tmp \
 	VPXOR tmp, x, x \
-	VPMULLD Y5, x, x \
+	VPMULLD Y12, x, x \
 	VPSRLD $16, x, tmp \
 	VPXOR tmp, x, x
 
-// func driveAVX2(cur *float32, first uint32, key uint64, mean, std float32, groups int, rejected *uint8, zigK *uint32, zigXs *float32)
-TEXT ·driveAVX2(SB), NOSPLIT, $0-64
-	MOVQ cur+0(FP), DI
-	MOVQ groups+32(FP), CX
-	MOVQ rejected+40(FP), SI
-	MOVQ zigK+48(FP), R8
-	MOVQ zigXs+56(FP), R9
-	MOVL first+8(FP), AX
-	MOVQ AX, X0
-	VPBROADCASTD X0, Y0
-	VMOVDQU c_lanes<>(SB), Y1
-	VPADDD Y1, Y0, Y0 // neuron indices of the group
+// DRIVEBITS turns counters x into rng.DriveBits; Y15, Y14 hold the key halves.
+#define DRIVEBITS(x, tmp) \
+	VPADDD Y15, x, x \
+	HASH(x, tmp) \
+	VPXOR Y14, x, x \
+	HASH(x, tmp)
+
+// func driveBitsAVX2(bits *uint32, base uint32, key uint64, n int)
+//
+// bits[i] = rng.DriveBits(key, base+i) for i < n (a multiple of 8).
+TEXT ·driveBitsAVX2(SB), NOSPLIT, $0-32
+	MOVQ bits+0(FP), DI
+	MOVL base+8(FP), R10
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
 	MOVQ key+16(FP), AX
-	MOVQ AX, X2
-	VPBROADCASTD X2, Y2 // low half of the key
+	VMOVQ AX, X15
+	VPBROADCASTD X15, Y15 // low half of the key
 	SHRQ $32, AX
-	MOVQ AX, X3
-	VPBROADCASTD X3, Y3 // high half
-	VPBROADCASTD c_h1<>(SB), Y4
-	VPBROADCASTD c_h2<>(SB), Y5
-	VPBROADCASTD c_m255<>(SB), Y6
-	VPBROADCASTD c_m256<>(SB), Y7
-	VPBROADCASTD c_eight<>(SB), Y8
-	VBROADCASTSS mean+24(FP), Y9
-	VBROADCASTSS std+28(FP), Y10
+	VMOVQ AX, X14
+	VPBROADCASTD X14, Y14 // high half
+	VPBROADCASTD c_h1<>(SB), Y13
+	VPBROADCASTD c_h2<>(SB), Y12
+	VPBROADCASTD c_eight<>(SB), Y11
+	VMOVD R10, X0
+	VPBROADCASTD X0, Y0
+	VMOVDQU c_lanes<>(SB), Y9
+	VPADDD Y9, Y0, Y0 // counters of the first 8 lanes
+
+bitsloop:
+	VMOVDQA Y0, Y1
+	DRIVEBITS(Y1, Y2)
+	VMOVDQU Y1, (DI)
+	VPADDD Y11, Y0, Y0
+	ADDQ $32, DI
+	DECQ CX
+	JNZ bitsloop
+	VZEROUPPER
+	RET
+
+// func radiusAVX2(bits *uint32, groups int)
+//
+// For each group of 16 DriveBits, replaces the first 8 (a) by the radius
+// sqrt(-2 ln u) of rng.Radius, as float32 bits.
+TEXT ·radiusAVX2(SB), NOSPLIT, $0-16
+	MOVQ bits+0(FP), SI
+	MOVQ groups+8(FP), CX
+
+radiusloop:
+	VMOVDQU (SI), Y1        // a
+	// r = sqrt(-2 ln u), u = ((a >> 8) + 1)·2^-24; ln as fastmath.Log32.
+	VPSRLD $8, Y1, Y1
+	VPBROADCASTD c_ione<>(SB), Y2
+	VPADDD Y2, Y1, Y1
+	VCVTDQ2PS Y1, Y1
+	VBROADCASTSS c_2m24<>(SB), Y2
+	VMULPS Y2, Y1, Y1       // u
+	VPSRLD $23, Y1, Y4
+	VPBROADCASTD c_bias<>(SB), Y2
+	VPSUBD Y2, Y4, Y4       // e
+	VPBROADCASTD c_mantmask<>(SB), Y2
+	VPAND Y2, Y1, Y1
+	VPBROADCASTD c_onebits<>(SB), Y2
+	VPOR Y2, Y1, Y1         // m in [1, 2)
+	VBROADCASTSS c_sqrt2<>(SB), Y2
+	VCMPPS $0x1e, Y2, Y1, Y5 // m > √2
+	VBROADCASTSS c_half<>(SB), Y2
+	VMULPS Y2, Y1, Y6
+	VBLENDVPS Y5, Y6, Y1, Y1 // m/2 where m > √2
+	VPSUBD Y5, Y4, Y4       // e + 1 there
+	VBROADCASTSS c_one<>(SB), Y2
+	VSUBPS Y2, Y1, Y5
+	VADDPS Y2, Y1, Y6
+	VDIVPS Y6, Y5, Y5       // s = (m - 1)/(m + 1)
+	VMULPS Y5, Y5, Y6       // z
+	VBROADCASTSS c_l11<>(SB), Y7
+	VMULPS Y6, Y7, Y7
+	VBROADCASTSS c_l9<>(SB), Y8
+	VADDPS Y8, Y7, Y7
+	VMULPS Y6, Y7, Y7
+	VBROADCASTSS c_l7<>(SB), Y8
+	VADDPS Y8, Y7, Y7
+	VMULPS Y6, Y7, Y7
+	VBROADCASTSS c_l5<>(SB), Y8
+	VADDPS Y8, Y7, Y7
+	VMULPS Y6, Y7, Y7
+	VBROADCASTSS c_l3<>(SB), Y8
+	VADDPS Y8, Y7, Y7
+	VMULPS Y6, Y7, Y7
+	VADDPS Y2, Y7, Y7       // p
+	VMULPS Y7, Y5, Y5       // t = s·p
+	VADDPS Y5, Y5, Y5       // ln m
+	VCVTDQ2PS Y4, Y4        // e as float
+	VBROADCASTSS c_ln2lo<>(SB), Y2
+	VMULPS Y2, Y4, Y6
+	VADDPS Y5, Y6, Y6       // e·lo + ln m
+	VBROADCASTSS c_ln2hi<>(SB), Y2
+	VMULPS Y2, Y4, Y4
+	VADDPS Y6, Y4, Y4       // ln u
+	VBROADCASTSS c_mtwo<>(SB), Y2
+	VMULPS Y2, Y4, Y4
+	VSQRTPS Y4, Y1          // r
+
+	VMOVUPS Y1, (SI)
+	ADDQ $64, SI
+	DECQ CX
+	JNZ radiusloop
+	VZEROUPPER
+	RET
+
+// func driveAVX2(cur *float32, bits *uint32, mean, std float32, groups int)
+//
+// For each group of 16 neurons, given the radius (first 8 words, float32)
+// and the DriveBits b of lanes 8-15: the two Box-Muller deviates of
+// rng.Norm32, cur += std·ξ + mean.
+TEXT ·driveAVX2(SB), NOSPLIT, $0-32
+	MOVQ cur+0(FP), DI
+	MOVQ bits+8(FP), SI
+	MOVQ groups+24(FP), CX
+	VBROADCASTSS std+20(FP), Y11
+	VBROADCASTSS mean+16(FP), Y10
 
 driveloop:
-	VPADDD Y2, Y0, Y11
-	HASH(Y11, Y12)
-	VPXOR Y3, Y11, Y11
-	HASH(Y11, Y12)          // r = DriveBits
-	VPAND Y6, Y11, Y12      // layer
-	VPCMPEQD Y13, Y13, Y13
-	VPGATHERDD Y13, (R8)(Y12*4), Y14 // K[layer]
-	VPCMPEQD Y13, Y13, Y13
-	VGATHERDPS Y13, (R9)(Y12*4), Y15 // Xs[layer]
-	VPSRLD $9, Y11, Y12     // u
-	VPCMPGTD Y12, Y14, Y14  // accepted: K > u
-	VCVTDQ2PS Y12, Y12
-	VMULPS Y15, Y12, Y12    // float32(u)·Xs
-	VPAND Y7, Y11, Y13
-	VPSLLD $23, Y13, Y13
-	VPXOR Y13, Y12, Y12     // sign from bit 8
-	VMULPS Y12, Y10, Y12    // std·x
-	VADDPS Y9, Y12, Y12     // + mean
-	VMOVUPS (DI), Y13
-	VADDPS Y12, Y13, Y12    // cur + d
-	VBLENDVPS Y14, Y12, Y13, Y13
-	VMOVUPS Y13, (DI)
-	VMOVMSKPS Y14, AX
-	NOTL AX
-	MOVB AL, (SI)
-	VPADDD Y8, Y0, Y0
-	ADDQ $32, DI
-	INCQ SI
+	VMOVUPS (SI), Y1        // r
+	VMOVDQU 32(SI), Y3      // b
+
+	// sin and cos of the angle of b, as rng.SinCos.
+	VPSRLD $8, Y3, Y3       // m
+	VPSRLD $22, Y3, Y0      // quadrant q
+	VPBROADCASTD c_m22<>(SB), Y2
+	VPAND Y2, Y3, Y3
+	VPBROADCASTD c_i2p21<>(SB), Y2
+	VPSUBD Y2, Y3, Y3
+	VCVTDQ2PS Y3, Y3
+	VBROADCASTSS c_angle<>(SB), Y2
+	VMULPS Y2, Y3, Y3       // φ
+	VMULPS Y3, Y3, Y4       // z
+	VBROADCASTSS c_s9<>(SB), Y5
+	VMULPS Y4, Y5, Y5
+	VBROADCASTSS c_s7<>(SB), Y2
+	VADDPS Y2, Y5, Y5
+	VMULPS Y4, Y5, Y5
+	VBROADCASTSS c_s5<>(SB), Y2
+	VADDPS Y2, Y5, Y5
+	VMULPS Y4, Y5, Y5
+	VBROADCASTSS c_s3<>(SB), Y2
+	VADDPS Y2, Y5, Y5       // p
+	VMULPS Y4, Y3, Y6       // φz
+	VMULPS Y5, Y6, Y6       // φz·p
+	VADDPS Y6, Y3, Y5       // sin φ
+	VBROADCASTSS c_c10<>(SB), Y6
+	VMULPS Y4, Y6, Y6
+	VBROADCASTSS c_c8<>(SB), Y2
+	VADDPS Y2, Y6, Y6
+	VMULPS Y4, Y6, Y6
+	VBROADCASTSS c_c6<>(SB), Y2
+	VADDPS Y2, Y6, Y6
+	VMULPS Y4, Y6, Y6
+	VBROADCASTSS c_c4<>(SB), Y2
+	VADDPS Y2, Y6, Y6
+	VMULPS Y4, Y6, Y6
+	VBROADCASTSS c_c2<>(SB), Y2
+	VADDPS Y2, Y6, Y6
+	VMULPS Y4, Y6, Y6
+	VBROADCASTSS c_one<>(SB), Y2
+	VADDPS Y2, Y6, Y6       // cos φ
+	VPBROADCASTD c_ione<>(SB), Y2
+	VPAND Y2, Y0, Y7
+	VPCMPEQD Y2, Y7, Y7     // odd quadrant: swap
+	VBLENDVPS Y7, Y6, Y5, Y3 // sin θ before signs
+	VBLENDVPS Y7, Y5, Y6, Y4 // cos θ before signs
+	VPBROADCASTD c_itwo<>(SB), Y2
+	VPAND Y2, Y0, Y7
+	VPSLLD $30, Y7, Y7
+	VPXOR Y7, Y3, Y3        // sin θ
+	VPSRLD $1, Y0, Y7
+	VPXOR Y0, Y7, Y7
+	VPBROADCASTD c_ione<>(SB), Y2
+	VPAND Y2, Y7, Y7
+	VPSLLD $31, Y7, Y7
+	VPXOR Y7, Y4, Y4        // cos θ
+
+	// cur += std·(r cos θ) + mean (lanes 0-7), std·(r sin θ) + mean (8-15).
+	VMULPS Y4, Y1, Y4
+	VMULPS Y4, Y11, Y4
+	VADDPS Y10, Y4, Y4
+	VMOVUPS (DI), Y5
+	VADDPS Y4, Y5, Y5
+	VMOVUPS Y5, (DI)
+	VMULPS Y3, Y1, Y3
+	VMULPS Y3, Y11, Y3
+	VADDPS Y10, Y3, Y3
+	VMOVUPS 32(DI), Y5
+	VADDPS Y3, Y5, Y5
+	VMOVUPS Y5, 32(DI)
+
+	ADDQ $64, SI
+	ADDQ $64, DI
 	DECQ CX
 	JNZ driveloop
 	VZEROUPPER

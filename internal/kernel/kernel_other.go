@@ -4,11 +4,19 @@ package kernel
 
 func haveAVX2() bool { return false }
 
-func synAVX2(k *Syn, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int) {
+func synAVX2(k *[17][8]float32, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int) {
 	panic("kernel: no SIMD on this architecture")
 }
 
-func driveAVX2(cur *float32, first uint32, key uint64, mean, std float32, groups int, rejected *uint8, zigK *uint32, zigXs *float32) {
+func driveBitsAVX2(bits *uint32, base uint32, key uint64, n int) {
+	panic("kernel: no SIMD on this architecture")
+}
+
+func radiusAVX2(bits *uint32, groups int) {
+	panic("kernel: no SIMD on this architecture")
+}
+
+func driveAVX2(cur *float32, bits *uint32, mean, std float32, groups int) {
 	panic("kernel: no SIMD on this architecture")
 }
 

@@ -69,10 +69,15 @@ func cloneG(g Conductances) Conductances {
 		slices.Clone(g.GABAA), slices.Clone(g.GABABRise), slices.Clone(g.GABABDecay)}
 }
 
-var testSyn = Syn{
+var testSyn = prepared(Syn{
 	DAMPA: 0.7788008, DNMDAr: 0.7788008, DNMDAd: 0.9950125, DGABAA: 0.9200444, DGABABr: 0.9889503, DGABABd: 0.9970631,
 	InAMPA: 0.7, InNMDAr: 0.33156, InNMDAd: 0.33156, InGABAA: 0.9, InGABABr: 0.2194543, InGABABd: 0.2194543,
 	EAMPA: 0, ENMDA: 0, EGABAA: -75, EGABAB: -95, MgK: 1 / 3.57,
+})
+
+func prepared(k Syn) Syn {
+	k.Prepare()
+	return k
 }
 
 // The AVX2 conductance step equals the portable one bit for bit.

@@ -27,19 +27,26 @@ func TestHash32(t *testing.T) {
 	}
 }
 
-func TestZig32FastPath(t *testing.T) {
-	// The fast path accepts the mean of X[i+1]/X[i] over the 256 layers:
-	// measured 0.9848 (the top layer, ratio 0, always takes the slow path).
-	acc := 0
-	for i := range 256 {
-		acc += int(Zig32K[i])
-		// Accepted values stay inside the layer's inner rectangle.
-		if x := float64(float32(Zig32K[i]) * Zig32Xs[i]); i < 255 && x > zigX[i+1]*(1+1e-6) {
-			t.Fatalf("layer %d: largest fast value %g beyond %g", i, x, zigX[i+1])
+// The pieces of the transform against math: sqrt(-2 ln u) and the
+// quadrant-reduced sine and cosine.
+func TestBoxMullerPieces(t *testing.T) {
+	for _, a := range []uint32{0, 0xff, 1 << 8, 0x12345600, 0xffffff00, 0xffffffff, 0x80000000} {
+		u := float64((a>>8)+1) / (1 << 24)
+		want := math.Sqrt(-2 * math.Log(u))
+		if got := float64(Radius(a)); math.Abs(got-want) > 1e-6*math.Max(1, want) {
+			t.Fatalf("Radius(%#x) = %g, want %g", a, got, want)
 		}
 	}
-	if f := float64(acc) / (256 << 23); f < 0.98 || f > 0.99 {
-		t.Fatalf("fast-path acceptance %.4f", f)
+	// The largest radius: u = 2^-24, sqrt(48 ln 2).
+	if got := Radius(0); math.Abs(float64(got)-math.Sqrt(48*math.Ln2)) > 1e-5 {
+		t.Fatalf("Radius(0) = %g", got)
+	}
+	for b := uint32(0); b < 1<<24; b += 997 {
+		theta := 2*math.Pi*float64(b)/(1<<24) - math.Pi/4
+		s, c := SinCos(b << 8)
+		if math.Abs(float64(s)-math.Sin(theta)) > 3e-7 || math.Abs(float64(c)-math.Cos(theta)) > 3e-7 {
+			t.Fatalf("SinCos(%#x) = %g, %g; want %g, %g", b<<8, s, c, math.Sin(theta), math.Cos(theta))
+		}
 	}
 }
 
@@ -94,15 +101,15 @@ func TestNorm32Distribution(t *testing.T) {
 	if crit := 1.95 / math.Sqrt(n); d > crit { // KS, alpha = 0.001
 		t.Fatalf("KS distance %.5f exceeds %.5f", d, crit)
 	}
-	// Tail: P(|x| > 3.6542) = 2.58e-4 for N(0,1).
+	// Tail: P(|x| > 3) = 2.70e-3 for N(0,1).
 	tail := 0
 	for _, v := range x {
-		if math.Abs(v) > zigR {
+		if math.Abs(v) > 3 {
 			tail++
 		}
 	}
-	if e := 2.58e-4 * n; math.Abs(float64(tail)-e) > 5*math.Sqrt(e) {
-		t.Fatalf("%d tail values, want about %.0f", tail, e)
+	if e := 2.70e-3 * n; math.Abs(float64(tail)-e) > 5*math.Sqrt(e) {
+		t.Fatalf("%d values beyond 3 sigma, want about %.0f", tail, e)
 	}
 }
 

@@ -32,7 +32,6 @@ func init() {
 		zigLayer[i].ratio = zigX[i+1] / zigX[i]
 		zigLayer[i].x = zigX[i]
 	}
-	initZig32()
 }
 
 // Norm maps 64 random bits to a standard normal deviate. The result is a

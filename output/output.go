@@ -156,39 +156,6 @@ func WriteSynapses(path string, c *culture.Culture, delayMs []float32) error {
 	return z.Close()
 }
 
-// WriteRate writes rate.npz from per-bin counts.
-func WriteRate(path string, t0Ms, binMs float64, exc, inh []int32, nExc, nInh int) error {
-	z, err := npy.Create(path)
-	if err != nil {
-		return err
-	}
-	nb := len(exc)
-	t, all, re, ri := make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]float64, nb)
-	hz := func(c int32, n int) float64 {
-		if n == 0 {
-			return 0
-		}
-		return float64(c) / float64(n) / (binMs / 1000)
-	}
-	for i := range nb {
-		t[i] = t0Ms + (float64(i)+0.5)*binMs
-		all[i] = hz(exc[i]+inh[i], nExc+nInh)
-		re[i] = hz(exc[i], nExc)
-		ri[i] = hz(inh[i], nInh)
-	}
-	err = firstErr(
-		func() error { return z.Float64("t_ms", t) },
-		func() error { return z.Float64("rate_hz", all) },
-		func() error { return z.Float64("rate_exc_hz", re) },
-		func() error { return z.Float64("rate_inh_hz", ri) },
-	)
-	if err != nil {
-		z.Abort()
-		return err
-	}
-	return z.Close()
-}
-
 func firstErr(fs ...func() error) error {
 	for _, f := range fs {
 		if err := f(); err != nil {

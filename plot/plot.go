@@ -48,8 +48,7 @@ func NewRaster(exc []bool, maxNeurons int, first, steps int64, dt float64) *Rast
 	}
 	// About the plot area of a 10 x 5 inch figure at 96 dpi, so that a
 	// spike stays visible after scaling.
-	w := int(min(max(r.steps, 1), 900))
-	h := min(max(shown, 1), 400)
+	const w, h = 900, 400
 	r.img = image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range r.img.Pix {
 		r.img.Pix[i] = 0xff
@@ -155,6 +154,7 @@ func Rate(path, title string, t0Ms, binMs float64, exc, inh []int32, nExc, nInh 
 	}
 	p.Legend.Top = true
 	p.Y.Min = 0
+	p.X.Min, p.X.Max = t0Ms/1000, (t0Ms+float64(len(exc))*binMs)/1000
 	return save(p, 10*vg.Inch, 4*vg.Inch, path)
 }
 

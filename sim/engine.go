@@ -6,7 +6,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/rng"
@@ -108,10 +107,12 @@ type Engine struct {
 	std      float32
 	input    Input
 
-	step    int64
-	workers []*worker
-	bar     *barrier
-	wg      sync.WaitGroup
+	step     int64
+	workers  []*worker
+	bar      *barrier
+	jobStart int64 // the chunk the workers run next: first step
+	jobSteps int   // and its length; 0 tells them to exit
+	closed   bool
 
 	probes   []int32   // neurons whose potential is sampled
 	probeBuf []float32 // [step in chunk][probe]
@@ -171,6 +172,9 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 		bound := func(k int) int { return min(n, (k*n/w+15)&^15) }
 		e.workers[k] = &worker{e: e, id: k, lo: bound(k), hi: bound(k + 1),
 			off: make([]int, 0, chunk+1), buf: make([]int32, 0, max(256, n/50)), faultNeuron: -1}
+		if k == 0 {
+			e.workers[k].merge = make([]int32, 0, max(256, n/50))
+		}
 	}
 	if w > 1 {
 		e.split = make([]uint32, n*(w+1))
@@ -183,8 +187,9 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 			e.split[j*(w+1)+w] = uint32(len(row))
 		}
 		e.bar = newBarrier(w)
-		for _, wk := range e.workers {
-			wk.jobs = make(chan int64)
+		// Worker 0 runs on the goroutine that calls Run; the others wait
+		// at the barrier between chunks.
+		for _, wk := range e.workers[1:] {
 			go wk.loop()
 		}
 	}
@@ -193,13 +198,10 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 
 // Close stops the worker goroutines. The engine cannot run afterwards.
 func (e *Engine) Close() {
-	if len(e.workers) > 1 {
-		for _, w := range e.workers {
-			if w.jobs != nil {
-				close(w.jobs)
-				w.jobs = nil
-			}
-		}
+	if len(e.workers) > 1 && !e.closed {
+		e.closed = true
+		e.jobSteps = 0
+		e.bar.wait() // releases the workers, which see no steps and return
 	}
 }
 
@@ -273,12 +275,12 @@ func (e *Engine) Run(ctx context.Context, steps int64, obs ...Observer) error {
 		if len(e.workers) == 1 {
 			e.workers[0].run(t0, int(k))
 		} else {
-			e.wg.Add(len(e.workers))
-			for _, w := range e.workers {
-				w.jobs <- t0
-				w.jobs <- k
-			}
-			e.wg.Wait()
+			// The barrier publishes the chunk to the other workers, which
+			// wait there between chunks; they all meet again at its end.
+			e.jobStart, e.jobSteps = t0, int(k)
+			e.bar.wait()
+			e.workers[0].run(t0, int(k))
+			e.bar.wait()
 		}
 		end := t0 + k
 		var fault *FaultError

@@ -361,3 +361,48 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A hybrid culture (Izhikevich and AdEx neurons wired together) runs in the
+// engine: both kinds fire, AdEx neurons respond to synaptic input, and the
+// spikes are the same for any worker count.
+func TestHybridCulture(t *testing.T) {
+	s := culture.Default()
+	s.N = 3000
+	side := 3000 * math.Sqrt(0.3)
+	s.Width, s.Height = side, side
+	s.GExc = 0.1
+	var shares []culture.Share
+	for _, x := range []struct {
+		name string
+		f    float64
+	}{{"RS", 0.5}, {"AdEx_RS", 0.3}, {"FS", 0.1}, {"AdEx_irregular", 0.1}} {
+		ty, _ := models.Builtin(x.name)
+		shares = append(shares, culture.Share{Type: ty, Fraction: x.f})
+	}
+	s.Types = shares
+	c, err := culture.Build(s, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NIzh != 1800 {
+		t.Fatalf("NIzh = %d, want 1800 (RS + FS)", c.NIzh)
+	}
+	ref := run(t, c, testConfig(1), 1000)
+	var izh, adex int
+	for _, id := range ref.ids {
+		if int(id) < c.NIzh {
+			izh++
+		} else {
+			adex++
+		}
+	}
+	if izh == 0 || adex == 0 {
+		t.Fatalf("%d Izhikevich and %d AdEx spikes: both kinds should fire", izh, adex)
+	}
+	for _, w := range []int{2, 4} {
+		got := run(t, c, testConfig(w), 1000)
+		if !slices.Equal(got.steps, ref.steps) || !slices.Equal(got.ids, ref.ids) {
+			t.Fatalf("%d workers: hybrid spikes differ", w)
+		}
+	}
+}

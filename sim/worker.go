@@ -7,7 +7,6 @@ type worker struct {
 	e      *Engine
 	id     int
 	lo, hi int
-	jobs   chan int64 // chunk start step, then chunk length
 
 	buf   []int32    // spikes of the current chunk, step after step
 	off   []int      // buf offsets of each step of the chunk
@@ -20,11 +19,15 @@ type worker struct {
 	faultNeuron int
 }
 
+// loop runs the chunks of a worker other than 0, between two barriers each.
 func (w *worker) loop() {
-	for t0 := range w.jobs {
-		k := <-w.jobs
-		w.run(t0, int(k))
-		w.e.wg.Done()
+	for {
+		w.e.bar.wait()
+		if w.e.jobSteps == 0 {
+			return
+		}
+		w.run(w.e.jobStart, w.e.jobSteps)
+		w.e.bar.wait()
 	}
 }
 

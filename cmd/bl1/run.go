@@ -177,7 +177,11 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 	}
 	defer spikes.Close()
 	binSteps := max(1, int(cfg.Outputs.RateBinMs/dt+0.5))
-	rate := sim.NewRateRecorder(c.Excitatory, binSteps)
+	rate, err := sim.NewRateRecorder(dir, c.Excitatory, binSteps, steps)
+	if err != nil {
+		return nil, err
+	}
+	defer rate.Close()
 	obs := []sim.Observer{spikes, rate}
 	var raster *plot.Raster
 	if cfg.Outputs.Plots {
@@ -258,7 +262,7 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 		keep(spikes.WriteNPZ(filepath.Join(dir, "spikes.npz")))
 	}
 	keep(output.WriteNeurons(filepath.Join(dir, "neurons.npz"), c))
-	keep(output.WriteRate(filepath.Join(dir, "rate.npz"), 0, float64(binSteps)*dt, rate.Exc, rate.Inh, nE, nI))
+	keep(rate.WriteNPZ(filepath.Join(dir, "rate.npz"), dt))
 	if probes != nil {
 		keep(writeProbes(filepath.Join(dir, "probes.npz"), probes, cfg.Outputs.Probes, dt))
 	}
@@ -268,7 +272,7 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 	if raster != nil {
 		title := fmt.Sprintf("%d neurons, %.3g Hz", c.N(), sum.MeanRateHz)
 		keep(raster.Save(filepath.Join(dir, "raster.png"), title))
-		keep(plot.Rate(filepath.Join(dir, "rate.png"), "population rate", 0, float64(binSteps)*dt, rate.Exc, rate.Inh, nE, nI))
+		keep(plot.Rate(filepath.Join(dir, "rate.png"), "population rate", 0, float64(rate.CoarseSteps)*dt, rate.CoarseExc, rate.CoarseInh, nE, nI))
 	}
 	keep(output.WriteJSON(filepath.Join(dir, "summary.json"), sum))
 	if runErr != nil {

@@ -87,3 +87,43 @@ func (s *Spool) Close() error {
 	s.f.Close()
 	return os.Remove(s.f.Name())
 }
+
+// ReadPairs calls fn with the int32 values of two spools of equal length,
+// in order, then done.
+func ReadPairs(a, b *Spool, fn func(x, y int32) error, done func() error) error {
+	ra, err := a.reader()
+	if err != nil {
+		return err
+	}
+	defer ra.Close()
+	rb, err := b.reader()
+	if err != nil {
+		return err
+	}
+	defer rb.Close()
+	ba, bb := bufio.NewReaderSize(ra, 1<<16), bufio.NewReaderSize(rb, 1<<16)
+	var x, y [4]byte
+	for k := int64(0); k < a.n && k < b.n; k++ {
+		if _, err := io.ReadFull(ba, x[:]); err != nil {
+			return err
+		}
+		if _, err := io.ReadFull(bb, y[:]); err != nil {
+			return err
+		}
+		if err := fn(int32(binary.LittleEndian.Uint32(x[:])), int32(binary.LittleEndian.Uint32(y[:]))); err != nil {
+			return err
+		}
+	}
+	return done()
+}
+
+// reader flushes the spool and opens its file for reading from the start.
+func (s *Spool) reader() (*os.File, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if err := s.w.Flush(); err != nil {
+		return nil, err
+	}
+	return os.Open(s.f.Name())
+}

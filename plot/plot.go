@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -163,15 +164,10 @@ func save(p *plot.Plot, w, h vg.Length, path string) error {
 	if err != nil {
 		return err
 	}
-	f, err := atomicfile.Create(path)
-	if err != nil {
+	return atomicfile.Write(path, func(f io.Writer) error {
+		_, err := wt.WriteTo(f)
 		return err
-	}
-	if _, err := wt.WriteTo(f); err != nil {
-		f.Abort()
-		return err
-	}
-	return f.Commit()
+	})
 }
 
 // rebin sums groups of k bins (a trailing partial group is dropped).

@@ -18,6 +18,7 @@ import (
 
 	"github.com/bl1-go/bl1/configs"
 	"github.com/bl1-go/bl1/culture"
+	"github.com/bl1-go/bl1/internal/atomicfile"
 	"github.com/bl1-go/bl1/internal/npy"
 	"github.com/bl1-go/bl1/output"
 	"github.com/bl1-go/bl1/plot"
@@ -148,7 +149,7 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFile(filepath.Join(dir, "config.yaml"), resolved); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "config.yaml"), resolved); err != nil {
 		return nil, err
 	}
 	spec, err := cfg.CultureSpec()
@@ -310,13 +311,6 @@ func writeProbes(path string, p *sim.ProbeRecorder, ids []int, dt float64) error
 		return err
 	}
 	return z.Close()
-}
-
-func writeFile(path string, b []byte) error {
-	if err := os.WriteFile(path+".tmp", b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(path+".tmp", path)
 }
 
 func printSummary(w io.Writer, dir string, s *output.Summary) {

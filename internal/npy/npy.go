@@ -99,21 +99,7 @@ func (z *NPZ) Int32(name string, x []int32) error {
 
 // Int64 adds an int64 array.
 func (z *NPZ) Int64(name string, x []int64) error {
-	return z.Array(name, "<i8", []int{len(x)}, func(w io.Writer) error {
-		b := make([]byte, 0, 8*min(len(x), 4096))
-		for len(x) > 0 {
-			k := min(len(x), 4096)
-			b = b[:0]
-			for _, v := range x[:k] {
-				b = binary.LittleEndian.AppendUint64(b, uint64(v))
-			}
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-			x = x[k:]
-		}
-		return nil
-	})
+	return z.Array(name, "<i8", []int{len(x)}, func(w io.Writer) error { return PutInt64(w, x) })
 }
 
 // Bool adds a bool array.
@@ -166,14 +152,15 @@ func (z *NPZ) Close() error {
 // Abort discards the archive.
 func (z *NPZ) Abort() { z.f.Abort() }
 
-// PutFloat64 writes x little-endian.
-func PutFloat64(w io.Writer, x []float64) error {
-	b := make([]byte, 0, 8*min(len(x), 8192))
+// put writes x in chunks, each value encoded by appendLE.
+func put[T any](w io.Writer, x []T, appendLE func([]byte, T) []byte) error {
+	const chunk = 8192
+	b := make([]byte, 0, 8*min(len(x), chunk))
 	for len(x) > 0 {
-		k := min(len(x), 8192)
+		k := min(len(x), chunk)
 		b = b[:0]
 		for _, v := range x[:k] {
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+			b = appendLE(b, v)
 		}
 		if _, err := w.Write(b); err != nil {
 			return err
@@ -181,38 +168,24 @@ func PutFloat64(w io.Writer, x []float64) error {
 		x = x[k:]
 	}
 	return nil
+}
+
+// PutFloat64 writes x little-endian.
+func PutFloat64(w io.Writer, x []float64) error {
+	return put(w, x, func(b []byte, v float64) []byte { return binary.LittleEndian.AppendUint64(b, math.Float64bits(v)) })
 }
 
 // PutFloat32 writes x little-endian.
 func PutFloat32(w io.Writer, x []float32) error {
-	b := make([]byte, 0, 4*min(len(x), 16384))
-	for len(x) > 0 {
-		k := min(len(x), 16384)
-		b = b[:0]
-		for _, v := range x[:k] {
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
-		}
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-		x = x[k:]
-	}
-	return nil
+	return put(w, x, func(b []byte, v float32) []byte { return binary.LittleEndian.AppendUint32(b, math.Float32bits(v)) })
 }
 
 // PutInt32 writes x little-endian.
 func PutInt32(w io.Writer, x []int32) error {
-	b := make([]byte, 0, 4*min(len(x), 16384))
-	for len(x) > 0 {
-		k := min(len(x), 16384)
-		b = b[:0]
-		for _, v := range x[:k] {
-			b = binary.LittleEndian.AppendUint32(b, uint32(v))
-		}
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-		x = x[k:]
-	}
-	return nil
+	return put(w, x, func(b []byte, v int32) []byte { return binary.LittleEndian.AppendUint32(b, uint32(v)) })
+}
+
+// PutInt64 writes x little-endian.
+func PutInt64(w io.Writer, x []int64) error {
+	return put(w, x, func(b []byte, v int64) []byte { return binary.LittleEndian.AppendUint64(b, uint64(v)) })
 }

@@ -130,6 +130,20 @@ type Culture struct {
 	Post    []int32
 	Weight  []float32 // >= 0; the sign is the presynaptic neuron's (Excitatory)
 	DelayMs []float32 // axonal delay, ms
+
+	grid *grid // spatial index of the neurons, built on demand
+}
+
+// Near appends to dst the runs of indices of the neurons in the grid cells
+// around neuron i that can lie within the cutoff distance (a superset of
+// them, i included), and returns it.
+func (c *Culture) Near(i int, dst [][]int32) [][]int32 {
+	if c.grid == nil {
+		c.grid = newGrid(c.Spec, c.X, c.Y, c.Z)
+		c.grid.fill(c.X, c.Y, c.Z)
+	}
+	c.grid.neighbours(c.X[i], c.Y[i], c.Z[i], func(cell []int32) { dst = append(dst, cell) })
+	return dst
 }
 
 // N returns the number of neurons.
@@ -200,8 +214,8 @@ func Build(s Spec, workers int) (*Culture, error) {
 	for _, sh := range s.Types {
 		c.Types = append(c.Types, sh.Type)
 	}
-	g := c.place()
-	c.wire(g, workers)
+	c.grid = c.place()
+	c.wire(c.grid, workers)
 	return c, nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bl1-go/bl1/configs"
 	"github.com/bl1-go/bl1/culture"
+	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/sim"
 )
 
@@ -25,7 +26,9 @@ func (c *events) Spikes(_ int64, ids []int32) {
 // benchCulture runs an embedded config's culture 0.5 s of simulated time
 // per iteration, after a 100 ms warm-up, and reports the realtime factor
 // (simulated s per wall s), ns per neuron-step and per synaptic event.
-func benchCulture(b *testing.B, config string) {
+func benchCulture(b *testing.B, config string) { benchPlastic(b, config, plasticity.Rules{}) }
+
+func benchPlastic(b *testing.B, config string, rules plasticity.Rules) {
 	cfg, err := configs.Load(config, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -38,7 +41,9 @@ func benchCulture(b *testing.B, config string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e, err := sim.New(c, cfg.SimConfig())
+	sc := cfg.SimConfig()
+	sc.Plasticity = rules
+	e, err := sim.New(c, sc)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,3 +77,24 @@ func BenchmarkCulture10k(b *testing.B) { benchCulture(b, "default.yaml") }
 
 // BenchmarkCulture100k is configs/culture_100k.yaml.
 func BenchmarkCulture100k(b *testing.B) { benchCulture(b, "culture_100k.yaml") }
+
+// The default culture with each plasticity rule (issue targets at 10k
+// neurons: STP at most 1.2x, STDP 2x, homeostatic and structural rules 1.1x
+// the step time without them).
+func BenchmarkCulture10kSTP(b *testing.B) {
+	benchPlastic(b, "default.yaml", plasticity.Rules{STP: &plasticity.STPRule{Exc: plasticity.DefaultSTPExc, Inh: plasticity.DefaultSTPInh}})
+}
+
+func BenchmarkCulture10kSTDP(b *testing.B) {
+	benchPlastic(b, "default.yaml", plasticity.Rules{STDP: &plasticity.STDPRule{STDP: plasticity.DefaultSTDP}})
+}
+
+func BenchmarkCulture10kScaling(b *testing.B) {
+	sc := plasticity.DefaultScaling
+	benchPlastic(b, "default.yaml", plasticity.Rules{Scaling: &sc})
+}
+
+func BenchmarkCulture10kStructural(b *testing.B) {
+	st := plasticity.DefaultStructural
+	benchPlastic(b, "default.yaml", plasticity.Rules{Structural: &st})
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/rng"
 	"github.com/bl1-go/bl1/models"
+	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/synapses"
 )
 
@@ -21,6 +22,9 @@ type Config struct {
 	DriveMean float64 // background current added every step, mV/ms (per unit capacitance)
 	DriveStd  float64 // standard deviation of the per-step Gaussian drive, mV/ms
 	Synapses  synapses.Params
+
+	// Plasticity lists the plasticity rules that run (none by default).
+	Plasticity plasticity.Rules
 }
 
 // Validate checks the configuration; messages start with the config key.
@@ -37,6 +41,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Synapses.Validate(); err != nil {
 		return fmt.Errorf("synapses.%s", err)
+	}
+	if err := c.Plasticity.Validate(); err != nil {
+		return fmt.Errorf("plasticity.%s", err)
 	}
 	return nil
 }
@@ -87,16 +94,18 @@ type Engine struct {
 	Pop *models.Population
 	Syn *synapses.State
 
-	// Outgoing synapses, CSR by presynaptic neuron (the culture's), with
-	// delays in steps and each row split at the workers' block boundaries.
-	rowPtr []int64
-	post   []int32
-	weight []float32
-	delay  []uint16
-	off    []uint32 // delay·2N + plane + post: where the synapse lands in the ring, relative to the spike's slot
-	split  []uint32 // split[j*(W+1)+w]: offset in row j of worker w's first target
-	exc    []bool
-	maxDel int
+	// Outgoing synapses, CSR by presynaptic neuron (the culture's, or the
+	// engine's own copy when plasticity changes them), with delays in steps
+	// and each row split at the workers' block boundaries (setWiring).
+	rowPtr  []int64
+	post    []int32
+	weight  []float32
+	delayMs []float32
+	delay   []uint16
+	off     []uint32 // delay·2N + plane + post (+ postClassBit): where the synapse lands in the ring, relative to the spike's slot
+	split   []uint32 // split[j*(W+1)+w]: offset in row j of worker w's first target
+	exc     []bool
+	maxDel  int
 
 	ring  []float32 // [slot][excitatory, inhibitory][neuron]: weights waiting to arrive
 	slots int64     // ring slots: maxDel + 1
@@ -116,10 +125,13 @@ type Engine struct {
 
 	probes   []int32   // neurons whose potential is sampled
 	probeBuf []float32 // [step in chunk][probe]
+
+	plastic
 }
 
 // New prepares an engine for a culture. The culture's synapses are shared,
-// not copied: do not modify them while the engine runs.
+// not copied, unless plasticity changes them: do not modify them while the
+// engine runs.
 func New(c *culture.Culture, cfg Config) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -128,36 +140,29 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 	e := &Engine{
 		cfg: cfg, cult: c, n: n,
 		Pop: c.Population(cfg.Dt), Syn: synapses.NewState(n, cfg.Synapses, cfg.Dt),
-		rowPtr: c.RowPtr, post: c.Post, weight: c.Weight, exc: c.Excitatory,
+		exc:      c.Excitatory,
 		cur:      make([]float32, n),
 		driveKey: rng.NewKey(cfg.Seed, rng.Drive),
 		mean:     float32(cfg.DriveMean), std: float32(cfg.DriveStd),
 	}
-	e.delay = make([]uint16, len(c.DelayMs))
-	for s, d := range c.DelayMs {
-		k := max(1, int(math.Round(float64(d)/cfg.Dt)))
-		if k > math.MaxUint16 {
-			return nil, fmt.Errorf("sim: a delay of %g ms is %d steps of %g ms, more than %d; raise the conduction velocity or dt", d, k, cfg.Dt, math.MaxUint16)
-		}
-		e.delay[s] = uint16(k)
-		e.maxDel = max(e.maxDel, k)
+	e.initPlasticity()
+	// The ring holds the longest delay: the culture's, or for rewiring any
+	// distance within the cutoff.
+	for _, d := range c.DelayMs {
+		e.maxDel = max(e.maxDel, e.delaySteps(float64(d)))
+	}
+	if cfg.Plasticity.Structural != nil {
+		e.maxDel = max(e.maxDel, e.delaySteps(c.Spec.Cutoff/c.Spec.Velocity))
+	}
+	if e.maxDel > math.MaxUint16 {
+		return nil, fmt.Errorf("sim: delays up to %d steps of %g ms, more than %d; raise the conduction velocity or dt", e.maxDel, cfg.Dt, math.MaxUint16)
 	}
 	slots := e.maxDel + 1
 	e.slots = int64(slots)
-	if int64(slots)*2*int64(n) > math.MaxUint32 {
-		return nil, fmt.Errorf("sim: %d neurons with delays up to %d steps need a delay ring of %d entries, more than 2^32; raise dt or the conduction velocity", n, e.maxDel, int64(slots)*2*int64(n))
+	if int64(slots)*2*int64(n) >= postClassBit {
+		return nil, fmt.Errorf("sim: %d neurons with delays up to %d steps need a delay ring of %d entries, more than 2^31; raise dt or the conduction velocity", n, e.maxDel, int64(slots)*2*int64(n))
 	}
 	e.ring = make([]float32, slots*2*n)
-	e.off = make([]uint32, len(e.post))
-	for j := range n {
-		plane := uint32(n) // inhibitory plane
-		if e.exc[j] {
-			plane = 0
-		}
-		for s := e.rowPtr[j]; s < e.rowPtr[j+1]; s++ {
-			e.off[s] = uint32(e.delay[s])*2*uint32(n) + plane + uint32(e.post[s])
-		}
-	}
 
 	w := cfg.Workers
 	if w == 0 {
@@ -172,20 +177,24 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 		bound := func(k int) int { return min(n, (k*n/w+15)&^15) }
 		e.workers[k] = &worker{e: e, id: k, lo: bound(k), hi: bound(k + 1),
 			off: make([]int, 0, chunk+1), buf: make([]int32, 0, max(256, n/50)), faultNeuron: -1}
+		if cfg.Plasticity.STP != nil {
+			e.workers[k].amp = make([]float32, 0, 2*max(256, n/50))
+		}
 		if k == 0 {
 			e.workers[k].merge = make([]int32, 0, max(256, n/50))
 		}
 	}
+	rowPtr, post, weight, delayMs := c.RowPtr, c.Post, c.Weight, c.DelayMs
+	if cfg.Plasticity.ChangesWeights() {
+		weight = slices.Clone(weight)
+	}
+	if cfg.Plasticity.Structural != nil {
+		rowPtr, post, delayMs = slices.Clone(rowPtr), slices.Clone(post), slices.Clone(delayMs)
+	}
+	if err := e.setWiring(rowPtr, post, weight, delayMs); err != nil {
+		return nil, err
+	}
 	if w > 1 {
-		e.split = make([]uint32, n*(w+1))
-		for j := range n {
-			row := e.post[e.rowPtr[j]:e.rowPtr[j+1]]
-			for k, wk := range e.workers {
-				at, _ := slices.BinarySearch(row, int32(wk.lo))
-				e.split[j*(w+1)+k] = uint32(at)
-			}
-			e.split[j*(w+1)+w] = uint32(len(row))
-		}
 		e.bar = newBarrier(w)
 		// Worker 0 runs on the goroutine that calls Run; the others wait
 		// at the barrier between chunks.
@@ -270,7 +279,15 @@ func (e *Engine) Run(ctx context.Context, steps int64, obs ...Observer) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if e.structSteps > 0 && e.step > 0 && e.step%e.structSteps == 0 && e.step/e.structSteps > e.structTick {
+			if err := e.structuralTick(); err != nil {
+				return err
+			}
+		}
 		k := min(steps, chunk)
+		if e.structSteps > 0 {
+			k = min(k, e.structSteps-e.step%e.structSteps) // a chunk ends at each structural tick
+		}
 		t0 := e.step
 		if len(e.workers) == 1 {
 			e.workers[0].run(t0, int(k))
@@ -345,7 +362,7 @@ func (e *Engine) emitMerged(o Observer, t int64, k int) {
 }
 
 // DelaysMs returns the delay of every synapse as the engine applies it
-// (whole steps), in ms, in the culture's CSR order.
+// (whole steps), in ms, in the order of Wiring.
 func (e *Engine) DelaysMs() []float32 {
 	out := make([]float32, len(e.delay))
 	for s, d := range e.delay {

@@ -8,10 +8,12 @@ type worker struct {
 	id     int
 	lo, hi int
 
-	buf   []int32    // spikes of the current chunk, step after step
-	off   []int      // buf offsets of each step of the chunk
-	pub   [2][]int32 // spikes of the last two steps, published to the other workers
-	merge []int32    // scratch for merged spike lists (worker 0 only)
+	buf    []int32      // spikes of the current chunk, step after step
+	amp    []float32    // with STP: released fractions of each spike, to excitatory and inhibitory targets
+	off    []int        // buf offsets of each step of the chunk
+	pub    [2][]int32   // spikes of the last two steps, published to the other workers
+	pubAmp [2][]float32 // and their released fractions
+	merge  []int32      // scratch for merged spike lists (worker 0 only)
 
 	probes []int32 // indices into Engine.probes of the probes in [lo, hi)
 
@@ -33,21 +35,33 @@ func (w *worker) loop() {
 
 // run simulates steps [t0, t0+k).
 func (w *worker) run(t0 int64, k int) {
+	e := w.e
 	w.buf = w.buf[:0]
+	w.amp = w.amp[:0]
 	w.off = w.off[:0]
-	multi := len(w.e.workers) > 1
+	multi := len(e.workers) > 1
 	for t := t0; t < t0+int64(k); t++ {
 		start := len(w.buf)
 		w.off = append(w.off, start)
 		w.update(t, int(t-t0))
+		own := w.buf[start:len(w.buf):len(w.buf)]
+		ownAmp := w.amp[min(2*start, len(w.amp)):len(w.amp):len(w.amp)]
+		stdp := e.stdpAt(t)
 		if multi {
-			w.pub[t&1] = w.buf[start:len(w.buf):len(w.buf)]
-			w.e.bar.wait()
-			for _, u := range w.e.workers {
-				w.deliver(t, u.pub[t&1])
+			w.pub[t&1], w.pubAmp[t&1] = own, ownAmp
+			e.bar.wait()
+			for _, u := range e.workers {
+				w.deliver(t, u.pub[t&1], u.pubAmp[t&1], stdp)
 			}
 		} else {
-			w.deliver(t, w.buf[start:])
+			w.deliver(t, own, ownAmp, stdp)
+		}
+		if stdp {
+			w.potentiate(t, own)
+			if multi {
+				e.bar.wait() // every trace read of step t is done
+			}
+			w.traces(t, own)
 		}
 	}
 	w.off = append(w.off, len(w.buf))
@@ -61,6 +75,9 @@ const subBlock = 2048
 // update computes phases 1-3 of step t for the worker's neurons.
 func (w *worker) update(t int64, k int) {
 	e := w.e
+	if e.scaleSteps > 0 && t > 0 && t%e.scaleSteps == 0 {
+		w.scaleTick()
+	}
 	n := int64(e.n)
 	slot := (t % e.slots) * 2 * n // the slot's excitatory plane, then its inhibitory one
 	key := e.driveKey.Sub(uint64(t))
@@ -70,6 +87,9 @@ func (w *worker) update(t int64, k int) {
 		exc := e.ring[slot+int64(lo) : slot+int64(hi)]
 		inh := e.ring[slot+n+int64(lo) : slot+n+int64(hi)]
 		cur := e.cur[lo:hi]
+		if e.gain != nil {
+			kernel.Mul(exc, e.gain[lo:hi])
+		}
 		e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur)
 		if drive {
 			kernel.Drive(cur, uint32(lo), key, e.mean, e.std)
@@ -86,39 +106,74 @@ func (w *worker) update(t int64, k int) {
 			}
 		}
 		var bad int
+		start := len(w.buf)
 		w.buf, bad = e.Pop.Step(lo, hi, e.cur, w.buf)
 		if bad >= 0 && w.faultNeuron < 0 {
 			w.faultStep, w.faultNeuron = t, bad
 		}
+		w.amp = e.onSpikes(t, w.buf[start:], w.amp)
 	}
 }
 
 // deliver adds the weights of the spikes of step t to the ring slots where
-// they arrive, for the worker's own postsynaptic neurons.
-func (w *worker) deliver(t int64, spikes []int32) {
+// they arrive, for the worker's own postsynaptic neurons, scaled by the
+// released fractions amps (with STP); with stdp it also depresses each
+// synapse after using it.
+func (w *worker) deliver(t int64, spikes []int32, amps []float32, stdp bool) {
 	if len(spikes) == 0 {
 		return
 	}
 	e := w.e
 	nw := len(e.workers)
 	// Synapse s of a spike at step t lands at ring index
-	// (t mod slots)·2N + off[s], wrapped once around the ring.
+	// (t mod slots)·2N + off[s] (without the class bit), wrapped once
+	// around the ring.
 	base := uint32((t % e.slots) * 2 * int64(e.n))
 	size := uint32(len(e.ring))
 	ring, off, weight := e.ring, e.off, e.weight
-	for _, j := range spikes {
+	stp := e.rules.STP != nil
+	for k, j := range spikes {
 		s0, s1 := e.rowPtr[j], e.rowPtr[j+1]
 		if nw > 1 {
 			sp := e.split[int(j)*(nw+1)+w.id:]
 			s0, s1 = s0+int64(sp[0]), s0+int64(sp[1])
 		}
 		o, ws := off[s0:s1], weight[s0:s1]
-		for k, x := range o {
-			i := base + x
-			if i >= size {
-				i -= size
+		switch {
+		case !stp && !stdp:
+			for m, x := range o {
+				i := base + x&^postClassBit
+				if i >= size {
+					i -= size
+				}
+				ring[i] += ws[m]
 			}
-			ring[i] += ws[k]
+		case !stdp:
+			a := [2]float32{amps[2*k], amps[2*k+1]}
+			for m, x := range o {
+				i := base + x&^postClassBit
+				if i >= size {
+					i -= size
+				}
+				ring[i] += ws[m] * a[x>>31]
+			}
+		default:
+			a := [2]float32{1, 1}
+			if stp {
+				a = [2]float32{amps[2*k], amps[2*k+1]}
+			}
+			ltd := e.eligible(j)
+			posts := e.post[s0:s1]
+			for m, x := range o {
+				i := base + x&^postClassBit
+				if i >= size {
+					i -= size
+				}
+				ring[i] += ws[m] * a[x>>31]
+				if ltd {
+					ws[m] = float32(e.stdpP.Depress(float64(ws[m]), e.xpost[posts[m]].At(t, e.dMinus)))
+				}
+			}
 		}
 	}
 }

@@ -82,3 +82,10 @@ func izhGeneric(V, U, ADt, B, C, D, I []float32, dt float32, first int32, spikes
 	}
 	return spikes, bad
 }
+
+func mulGeneric(x, y []float32) {
+	y = y[:len(x)]
+	for i := range x {
+		x[i] = x[i] * y[i]
+	}
+}

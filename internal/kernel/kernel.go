@@ -156,3 +156,16 @@ func IzhStep(p Izhikevich, I []float32, dt float32, first int32, spikes []int32)
 	}
 	return spikes, bad
 }
+
+// Mul sets x[i] = x[i]·y[i] (used to apply per-neuron gains to arrivals).
+func Mul(x, y []float32) {
+	if len(x) != len(y) {
+		panic(badLength)
+	}
+	done := 0
+	if SIMD && len(x) >= 8 {
+		done = len(x) &^ 7
+		mulAVX2(&x[0], &y[0], done)
+	}
+	mulGeneric(x[done:], y[done:])
+}

@@ -34,3 +34,8 @@ func driveAVX2(cur *float32, bits *uint32, mean, std float32, groups int)
 //
 //go:noescape
 func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonFinite *uint8) uint8
+
+// mulAVX2 is mulGeneric on n values (a multiple of 8).
+//
+//go:noescape
+func mulAVX2(x, y *float32, n int)

@@ -641,3 +641,21 @@ izhloop:
 	MOVB R12B, ret+88(FP)
 	VZEROUPPER
 	RET
+
+// func mulAVX2(x, y *float32, n int)
+TEXT ·mulAVX2(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), DI
+	MOVQ y+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+
+mulloop:
+	VMOVUPS (DI), Y0
+	VMULPS (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	DECQ CX
+	JNZ mulloop
+	VZEROUPPER
+	RET

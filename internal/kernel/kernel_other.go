@@ -23,3 +23,7 @@ func driveAVX2(cur *float32, bits *uint32, mean, std float32, groups int) {
 func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonFinite *uint8) uint8 {
 	panic("kernel: no SIMD on this architecture")
 }
+
+func mulAVX2(x, y *float32, n int) {
+	panic("kernel: no SIMD on this architecture")
+}

@@ -267,3 +267,19 @@ func benchKernels(b *testing.B, simd bool) {
 // BenchmarkKernels10k: one step of the three kernels on 10,000 neurons.
 func BenchmarkKernels10kSIMD(b *testing.B)    { benchKernels(b, true) }
 func BenchmarkKernels10kGeneric(b *testing.B) { benchKernels(b, false) }
+
+func TestMul(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for _, n := range []int{0, 5, 8, 37, 1000} {
+		x := randSlice(r, n, func() float32 { return r.Float32()*10 - 5 })
+		y := randSlice(r, n, func() float32 { return r.Float32() * 3 })
+		want := make([]float32, n)
+		for i := range want {
+			want[i] = x[i] * y[i]
+		}
+		Mul(x, y)
+		if i := sameBits(x, want); i >= 0 {
+			t.Fatalf("n=%d: x[%d] = %v, want %v", n, i, x[i], want[i])
+		}
+	}
+}

@@ -17,6 +17,7 @@ const (
 	Weights    Stream = 4 // synaptic weight jitter
 	Drive      Stream = 5 // background drive, keyed by (neuron, step)
 	Parameters Stream = 6 // per-neuron parameter heterogeneity
+	Structural Stream = 7 // structural plasticity: growth and pruning
 )
 
 // Mix is the SplitMix64 output function: a bijection of uint64 with full

@@ -241,3 +241,55 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The plasticity section converts to rules; errors name the key.
+func TestPlasticitySection(t *testing.T) {
+	c, err := Load("default.yaml", []string{
+		"plasticity.stp.enabled=true", "plasticity.stp.projections={E->I: {u: 0.1, tau_rec_ms: 100, tau_fac_ms: 500}}",
+		"plasticity.stdp.enabled=true", "plasticity.stdp.bounds=multiplicative", "plasticity.stdp.freeze_at_s=5",
+		"plasticity.homeostasis.enabled=true", "plasticity.structural.enabled=true",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.STP == nil || r.STP.Override[0][1] == nil || r.STP.Override[0][1].U != 0.1 || r.STP.Exc.U != 0.5 {
+		t.Fatalf("stp %+v", r.STP)
+	}
+	if r.STDP == nil || r.STDP.Bounds != 1 || r.STDP.FreezeAt != 5000 || r.STDP.AllPresynaptic {
+		t.Fatalf("stdp %+v", r.STDP)
+	}
+	if r.Scaling == nil || r.Scaling.TauRate != 10000 || r.Structural == nil || r.Structural.Interval != 10000 {
+		t.Fatalf("scaling %+v structural %+v", r.Scaling, r.Structural)
+	}
+	if !c.SimConfig().Plasticity.ChangesWeights() {
+		t.Fatal("SimConfig lost the rules")
+	}
+	if r, _ := Default().Rules(); r.STP != nil || r.STDP != nil || r.Scaling != nil || r.Structural != nil {
+		t.Fatal("plasticity is on by default")
+	}
+	for _, tc := range []struct{ set, want string }{
+		{"plasticity.stp.projections={X->Y: {u: 0.1, tau_rec_ms: 1}}", "plasticity.stp.projections.X->Y"},
+		{"plasticity.stdp.bounds=soft", "plasticity.stdp.bounds"},
+		{"plasticity.stdp.presynaptic=inhibitory", "plasticity.stdp.presynaptic"},
+		{"plasticity.stdp.tau_plus_ms=0", "plasticity.stdp.tau_plus_ms"},
+		{"plasticity.stp.excitatory.u=0", "plasticity.stp.excitatory.u"},
+		{"plasticity.homeostasis.gain_min=2", "plasticity.homeostasis.gain_min"},
+		{"plasticity.structural.prune_probability=2", "plasticity.structural.prune_probability"},
+		{"outputs.weights_every_s=-1", "outputs.weights_every_s"},
+		{"simulation.checkpoint_every_s=-1", "simulation.checkpoint_every_s"},
+	} {
+		sets := []string{tc.set}
+		if strings.HasPrefix(tc.set, "plasticity.") {
+			part := strings.Split(tc.set, ".")[1]
+			sets = append(sets, "plasticity."+part+".enabled=true")
+		}
+		_, err := Load("default.yaml", sets)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to name %s", tc.set, err, tc.want)
+		}
+	}
+}

@@ -191,6 +191,13 @@ func (c Config) clone() Config {
 	c.Culture.SubstrateUm = slices.Clone(c.Culture.SubstrateUm)
 	c.Culture.Types = slices.Clone(c.Culture.Types)
 	c.Outputs.Probes = slices.Clone(c.Outputs.Probes)
+	if c.Plasticity.STP.Projections != nil {
+		m := make(map[string]STPParams, len(c.Plasticity.STP.Projections))
+		for k, v := range c.Plasticity.STP.Projections {
+			m[k] = v
+		}
+		c.Plasticity.STP.Projections = m
+	}
 	if c.Neurons != nil {
 		m := make(map[string]NeuronType, len(c.Neurons))
 		for k, v := range c.Neurons {

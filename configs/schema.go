@@ -11,9 +11,68 @@ type Config struct {
 	Culture    Culture               `yaml:"culture"`
 	Neurons    map[string]NeuronType `yaml:"neurons,omitempty"`
 	Synapses   Synapses              `yaml:"synapses"`
+	Plasticity Plasticity            `yaml:"plasticity"`
 	Drive      Drive                 `yaml:"drive"`
 	Simulation Simulation            `yaml:"simulation"`
 	Outputs    Outputs               `yaml:"outputs"`
+}
+
+// Plasticity configures the plasticity rules (all off by default).
+type Plasticity struct {
+	STP         STP         `yaml:"stp"`
+	STDP        STDP        `yaml:"stdp"`
+	Homeostasis Homeostasis `yaml:"homeostasis"`
+	Structural  Structural  `yaml:"structural"`
+}
+
+// STP configures short-term plasticity.
+type STP struct {
+	Enabled     bool                 `yaml:"enabled"`
+	Excitatory  STPParams            `yaml:"excitatory"`
+	Inhibitory  STPParams            `yaml:"inhibitory"`
+	Projections map[string]STPParams `yaml:"projections,omitempty"`
+}
+
+// STPParams are Tsodyks-Markram parameters.
+type STPParams struct {
+	U        float64 `yaml:"u"`
+	TauRecMs float64 `yaml:"tau_rec_ms"`
+	TauFacMs float64 `yaml:"tau_fac_ms"`
+}
+
+// STDP configures spike-timing-dependent plasticity.
+type STDP struct {
+	Enabled     bool    `yaml:"enabled"`
+	APlus       float64 `yaml:"a_plus"`
+	AMinus      float64 `yaml:"a_minus"`
+	TauPlusMs   float64 `yaml:"tau_plus_ms"`
+	TauMinusMs  float64 `yaml:"tau_minus_ms"`
+	WMax        float64 `yaml:"w_max"`
+	Bounds      string  `yaml:"bounds"`
+	Presynaptic string  `yaml:"presynaptic"`
+	FreezeAtS   float64 `yaml:"freeze_at_s"`
+}
+
+// Homeostasis configures homeostatic synaptic scaling.
+type Homeostasis struct {
+	Enabled     bool    `yaml:"enabled"`
+	TargetHz    float64 `yaml:"target_hz"`
+	TauRateS    float64 `yaml:"tau_rate_s"`
+	IntervalMs  float64 `yaml:"interval_ms"`
+	TauScalingS float64 `yaml:"tau_scaling_s"`
+	GainMin     float64 `yaml:"gain_min"`
+	GainMax     float64 `yaml:"gain_max"`
+}
+
+// Structural configures structural plasticity.
+type Structural struct {
+	Enabled          bool    `yaml:"enabled"`
+	IntervalS        float64 `yaml:"interval_s"`
+	PruneBelow       float64 `yaml:"prune_below"`
+	PruneProbability float64 `yaml:"prune_probability"`
+	GrowthPerS       float64 `yaml:"growth_per_s"`
+	TargetHz         float64 `yaml:"target_hz"`
+	WNew             float64 `yaml:"w_new"`
 }
 
 // Culture configures placement and wiring.
@@ -86,10 +145,11 @@ type Drive struct {
 
 // Simulation configures time stepping.
 type Simulation struct {
-	DtMs      float64 `yaml:"dt_ms"`
-	DurationS float64 `yaml:"duration_s"`
-	Seed      uint64  `yaml:"seed"`
-	Workers   int     `yaml:"workers"`
+	DtMs             float64 `yaml:"dt_ms"`
+	DurationS        float64 `yaml:"duration_s"`
+	Seed             uint64  `yaml:"seed"`
+	Workers          int     `yaml:"workers"`
+	CheckpointEveryS float64 `yaml:"checkpoint_every_s"`
 }
 
 // Outputs configures what a run writes.
@@ -100,6 +160,7 @@ type Outputs struct {
 	Probes           []int   `yaml:"probes,flow"`
 	SaveConnectivity bool    `yaml:"save_connectivity"`
 	RasterNeurons    int     `yaml:"raster_neurons"`
+	WeightsEveryS    float64 `yaml:"weights_every_s"`
 }
 
 // Fraction is one entry of an ordered name → fraction mapping.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/models"
+	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/sim"
 	"github.com/bl1-go/bl1/synapses"
 )
@@ -58,6 +59,9 @@ func (c *Config) validate() error {
 	if err := at("synapses", c.synapseParams().Validate()); err != nil {
 		return err
 	}
+	if _, err := c.Rules(); err != nil {
+		return err
+	}
 	if err := at("simulation", c.SimConfig().Validate()); err != nil {
 		return err
 	}
@@ -80,7 +84,72 @@ func (c *Config) validate() error {
 	if o.RasterNeurons < 1 {
 		return &pathError{"outputs.raster_neurons", fmt.Sprintf("raster_neurons = %d, must be >= 1", o.RasterNeurons)}
 	}
+	if !(o.WeightsEveryS >= 0) || math.IsInf(o.WeightsEveryS, 0) {
+		return &pathError{"outputs.weights_every_s", fmt.Sprintf("weights_every_s = %g, must be >= 0 (0: none)", o.WeightsEveryS)}
+	}
+	if !(s.CheckpointEveryS >= 0) || math.IsInf(s.CheckpointEveryS, 0) {
+		return &pathError{"simulation.checkpoint_every_s", fmt.Sprintf("checkpoint_every_s = %g, must be >= 0 (0: none)", s.CheckpointEveryS)}
+	}
 	return nil
+}
+
+// Rules converts the plasticity section.
+func (c *Config) Rules() (plasticity.Rules, error) {
+	var r plasticity.Rules
+	p := c.Plasticity
+	stp := func(x STPParams) plasticity.STP {
+		return plasticity.STP{U: x.U, TauRec: x.TauRecMs, TauFac: x.TauFacMs}
+	}
+	if p.STP.Enabled {
+		rule := &plasticity.STPRule{Exc: stp(p.STP.Excitatory), Inh: stp(p.STP.Inhibitory)}
+		for name, x := range p.STP.Projections {
+			var i, j int
+			switch name {
+			case "E->E":
+			case "E->I":
+				j = 1
+			case "I->E":
+				i = 1
+			case "I->I":
+				i, j = 1, 1
+			default:
+				return r, &pathError{"plasticity.stp.projections." + name, fmt.Sprintf("unknown projection %q (use E->E, E->I, I->E or I->I)", name)}
+			}
+			q := stp(x)
+			rule.Override[i][j] = &q
+		}
+		r.STP = rule
+	}
+	if s := p.STDP; s.Enabled {
+		b, err := plasticity.ParseBounds(s.Bounds)
+		if err != nil {
+			return r, &pathError{"plasticity.stdp.bounds", err.Error()}
+		}
+		var all bool
+		switch s.Presynaptic {
+		case "excitatory":
+		case "all":
+			all = true
+		default:
+			return r, &pathError{"plasticity.stdp.presynaptic", fmt.Sprintf("presynaptic = %q, must be excitatory or all", s.Presynaptic)}
+		}
+		r.STDP = &plasticity.STDPRule{
+			STDP:           plasticity.STDP{APlus: s.APlus, AMinus: s.AMinus, TauPlus: s.TauPlusMs, TauMinus: s.TauMinusMs, WMax: s.WMax, Bounds: b},
+			AllPresynaptic: all, FreezeAt: s.FreezeAtS * 1000,
+		}
+	}
+	if h := p.Homeostasis; h.Enabled {
+		r.Scaling = &plasticity.Scaling{Target: h.TargetHz, TauRate: h.TauRateS * 1000, Interval: h.IntervalMs,
+			TauScale: h.TauScalingS * 1000, GainMin: h.GainMin, GainMax: h.GainMax}
+	}
+	if s := p.Structural; s.Enabled {
+		r.Structural = &plasticity.Structural{Interval: s.IntervalS * 1000, PruneBelow: s.PruneBelow,
+			PruneProb: s.PruneProbability, GrowthRate: s.GrowthPerS, Target: s.TargetHz, WNew: s.WNew}
+	}
+	if err := r.Validate(); err != nil {
+		return r, at("plasticity", err)
+	}
+	return r, nil
 }
 
 // CultureSpec converts the culture section (with the cell types it names).
@@ -209,11 +278,15 @@ func (c *Config) synapseParams() synapses.Params {
 	}
 }
 
-// SimConfig converts the simulation, drive and synapses sections.
+// SimConfig converts the simulation, drive, synapses and plasticity
+// sections (an invalid plasticity section, which validation rejects,
+// converts to none).
 func (c *Config) SimConfig() sim.Config {
+	rules, _ := c.Rules()
 	return sim.Config{
 		Dt: c.Simulation.DtMs, Seed: c.Simulation.Seed, Workers: c.Simulation.Workers,
 		DriveMean: c.Drive.Mean, DriveStd: c.Drive.Std, Synapses: c.synapseParams(),
+		Plasticity: rules,
 	}
 }
 

@@ -6,7 +6,10 @@
 //	neurons.npz      x_um, y_um, z_um (float32), type (str), excitatory (bool)
 //	rate.npz         t_ms (bin centres), rate_hz, rate_exc_hz, rate_inh_hz (float64)
 //	probes.npz       t_ms (float64), neuron (int32), v_mv (float32 [steps, probes])  (if probes are set)
-//	synapses.npz     pre, post (int32), weight, delay_ms (float32), excitatory (bool)  (with -save-connectivity)
+//	synapses.npz     pre, post (int32), weight, delay_ms (float32), excitatory (bool)  (with -save-connectivity; the wiring at the end)
+//	weights_NNNN.npz the same and effective_weight, t_ms: weight snapshots (outputs.weights_every_s)
+//	weights.png      percentiles of the excitatory effective weights over the snapshots
+//	checkpoint.npz   the engine's full state (simulation.checkpoint_every_s or -checkpoint-every); resume with -resume
 //	summary.json     sizes, rates, timing, seed, version; "partial": true if interrupted
 //	raster.png       spike raster, excitatory blue, inhibitory red
 //	rate.png         population rate
@@ -17,10 +20,12 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"runtime"
 	"runtime/debug"
+	"slices"
 
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/atomicfile"
@@ -53,7 +58,7 @@ type Summary struct {
 	NInhibitory       int     `json:"n_inhibitory"`
 	DtMs              float64 `json:"dt_ms"`
 	Steps             int64   `json:"steps"`
-	SimS              float64 `json:"sim_s"`
+	SimS              float64 `json:"sim_s"` // simulated in this run (from start_s)
 	WallS             float64 `json:"wall_s"`
 	BuildS            float64 `json:"build_s"`
 	RealtimeFactor    float64 `json:"realtime_factor"`
@@ -66,8 +71,22 @@ type Summary struct {
 	Version           string  `json:"version"`
 	GoVersion         string  `json:"go_version"`
 	Config            string  `json:"config"`
+	StartS            float64 `json:"start_s"`
+	ResumedFrom       string  `json:"resumed_from,omitempty"`
 	Partial           bool    `json:"partial"`
 	Error             string  `json:"error,omitempty"`
+
+	Plasticity *PlasticitySummary `json:"plasticity,omitempty"`
+}
+
+// PlasticitySummary is the plastic state at the end of a run.
+type PlasticitySummary struct {
+	Rules         []string `json:"rules"`
+	Synapses      int      `json:"n_synapses_end"`
+	MeanWeightExc float64  `json:"mean_weight_exc"` // effective (with homeostatic gains)
+	MeanWeightInh float64  `json:"mean_weight_inh"`
+	Pruned        int64    `json:"pruned"`
+	Grown         int64    `json:"grown"`
 }
 
 // NewSummary fills the fields that describe the build.
@@ -108,48 +127,64 @@ func WriteNeurons(path string, c *culture.Culture) error {
 	return z.Close()
 }
 
-// WriteSynapses writes synapses.npz, one entry per synapse in CSR order (by
-// presynaptic neuron). delayMs holds the delays the engine uses (quantised
-// to whole steps); nil writes the culture's exact delays.
-func WriteSynapses(path string, c *culture.Culture, delayMs []float32) error {
-	if delayMs == nil {
-		delayMs = c.DelayMs
-	}
+// Synapses is a wiring to write, CSR by presynaptic neuron.
+type Synapses struct {
+	RowPtr     []int64
+	Post       []int32
+	Weight     []float32
+	DelayMs    []float32
+	Excitatory []bool // per neuron
+
+	Effective []float32 // optional: the weights as transmitted (times homeostatic gains)
+	TimeMs    float64   // written as t_ms when Snapshot is set
+	Snapshot  bool
+}
+
+// WriteSynapses writes synapses.npz (or a weights snapshot): pre, post
+// (int32), weight, delay_ms (float32) and excitatory (bool) per synapse in
+// CSR order, plus effective_weight when given and t_ms for a snapshot.
+func WriteSynapses(path string, s Synapses) error {
 	z, err := npy.Create(path)
 	if err != nil {
 		return err
 	}
-	n := c.NSynapses()
-	err = firstErr(
-		func() error {
-			return z.Array("pre", "<i4", []int{n}, func(w io.Writer) error {
-				row := make([]int32, 0, 1024)
-				for j := range c.N() {
-					row = row[:0]
-					for range c.RowPtr[j+1] - c.RowPtr[j] {
-						row = append(row, int32(j))
-					}
-					if err := npy.PutInt32(w, row); err != nil {
+	n := len(s.Post)
+	neurons := len(s.RowPtr) - 1
+	perSynapse := func(name, dtype string, put func(w io.Writer, j, k int64) error) func() error {
+		return func() error {
+			return z.Array(name, dtype, []int{n}, func(w io.Writer) error {
+				for j := range int64(neurons) {
+					if err := put(w, j, s.RowPtr[j+1]-s.RowPtr[j]); err != nil {
 						return err
 					}
 				}
 				return nil
 			})
-		},
-		func() error { return z.Int32("post", c.Post) },
-		func() error { return z.Float32("weight", c.Weight) },
-		func() error { return z.Float32("delay_ms", delayMs) },
-		func() error {
-			exc := make([]bool, n)
-			for j := range c.N() {
-				for s := c.RowPtr[j]; s < c.RowPtr[j+1]; s++ {
-					exc[s] = c.Excitatory[j]
-				}
+		}
+	}
+	steps := []func() error{
+		perSynapse("pre", "<i4", func(w io.Writer, j, k int64) error {
+			return npy.PutInt32(w, slices.Repeat([]int32{int32(j)}, int(k)))
+		}),
+		func() error { return z.Int32("post", s.Post) },
+		func() error { return z.Float32("weight", s.Weight) },
+		func() error { return z.Float32("delay_ms", s.DelayMs) },
+		perSynapse("excitatory", "|b1", func(w io.Writer, j, k int64) error {
+			b := byte(0)
+			if s.Excitatory[j] {
+				b = 1
 			}
-			return z.Bool("excitatory", exc)
-		},
-	)
-	if err != nil {
+			_, err := w.Write(bytes.Repeat([]byte{b}, int(k)))
+			return err
+		}),
+	}
+	if s.Effective != nil {
+		steps = append(steps, func() error { return z.Float32("effective_weight", s.Effective) })
+	}
+	if s.Snapshot {
+		steps = append(steps, func() error { return z.Float64("t_ms", []float64{s.TimeMs}) })
+	}
+	if err := firstErr(steps...); err != nil {
 		z.Abort()
 		return err
 	}

@@ -51,7 +51,7 @@ func TestNeuronsAndSynapses(t *testing.T) {
 	r.Close()
 
 	sp := filepath.Join(dir, "synapses.npz")
-	if err := WriteSynapses(sp, c, nil); err != nil {
+	if err := WriteSynapses(sp, Synapses{RowPtr: c.RowPtr, Post: c.Post, Weight: c.Weight, DelayMs: c.DelayMs, Excitatory: c.Excitatory}); err != nil {
 		t.Fatal(err)
 	}
 	r, err = npz.Open(sp)

@@ -180,3 +180,40 @@ func rebin(x []int32, k int) []int32 {
 	}
 	return out
 }
+
+// Weights plots how the distribution of weights moves over time: the 5th,
+// 25th, 50th, 75th and 95th percentiles at each snapshot time (s).
+func Weights(path, title string, t []float64, pct [][5]float64) error {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "time (s)"
+	p.Y.Label.Text = "weight"
+	names := [5]string{"5 %", "25 %", "median", "75 %", "95 %"}
+	// Light blue for the outer percentiles, dark for the median
+	// (ColorBrewer Blues).
+	shades := [5]color.RGBA{{0x9e, 0xca, 0xe1, 0xff}, {0x42, 0x92, 0xc6, 0xff}, {0x08, 0x30, 0x6b, 0xff}, {0x42, 0x92, 0xc6, 0xff}, {0x9e, 0xca, 0xe1, 0xff}}
+	for k := range 5 {
+		pts := make(plotter.XYs, len(t))
+		for i := range t {
+			pts[i].X, pts[i].Y = t[i], pct[i][k]
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return err
+		}
+		l.Color = shades[k]
+		l.Width = vg.Points(1.5)
+		if k == 2 {
+			l.Width = vg.Points(2.5)
+		}
+		s, err := plotter.NewScatter(pts)
+		if err != nil {
+			return err
+		}
+		s.Color = l.Color
+		p.Add(l, s)
+		p.Legend.Add(names[k], l)
+	}
+	p.Legend.Top = true
+	return save(p, 8*vg.Inch, 4*vg.Inch, path)
+}

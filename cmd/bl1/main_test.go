@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,7 +65,8 @@ func TestRunWritesTheRunFolder(t *testing.T) {
 		}
 	}
 	s := readSummary(t, dir)
-	if s.NNeurons != 600 || s.Seed != 3 || s.Partial || s.Steps != 400 || s.SimS != 0.2 || s.Version == "" || s.Workers < 1 {
+	if s.NNeurons != 600 || s.Seed != 3 || s.Partial || s.Steps != 400 || s.SimS != 0.2 || s.Version == "" || s.Workers < 1 ||
+		!(s.RealtimeFactor > 0) || !(s.WallS > 0) || s.Plasticity != nil {
 		t.Fatalf("summary %+v", s)
 	}
 	// The resolved config reloads and reproduces the run's settings.
@@ -181,7 +183,7 @@ func TestInterruptedRunIsPartial(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &cancelAfter{n: 5, cancel: cancel}
-	sum, err := Simulate(ctx, cfg, "default.yaml", dir, w)
+	sum, err := Simulate(ctx, cfg, Options{Name: "default.yaml", Dir: dir, Progress: w})
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("err = %v, want an interruption", err)
 	}
@@ -270,6 +272,102 @@ func TestBench(t *testing.T) {
 	for _, r := range res.Results {
 		if r.RealtimeFactor <= 0 || r.PeakRSSMB <= 0 || r.SynapsesPerNeuron <= 0 || r.NsPerNeuronStep <= 0 {
 			t.Fatalf("row %+v", r)
+		}
+	}
+}
+
+func readSpikes(t *testing.T, path string) ([]float64, []int32) {
+	t.Helper()
+	r, err := npz.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var tms []float64
+	var ids []int32
+	if err := r.Read("t_ms.npy", &tms); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Read("neuron.npy", &ids); err != nil {
+		t.Fatal(err)
+	}
+	return tms, ids
+}
+
+// Plasticity from the config, weight snapshots, checkpoints and -resume: a
+// run stopped at 0.5 s and resumed to 1 s gives the spikes and final
+// weights of an uninterrupted 1 s run.
+func TestPlasticRunCheckpointResume(t *testing.T) {
+	plastic := []string{"-quiet", "-set", "culture.n_neurons=600", "-set", "culture.substrate_um=[735, 735]",
+		"-set", "plasticity.stp.enabled=true", "-set", "plasticity.stdp.enabled=true",
+		"-set", "plasticity.homeostasis.enabled=true", "-set", "plasticity.homeostasis.tau_scaling_s=2",
+		"-set", "plasticity.structural.enabled=true", "-set", "plasticity.structural.interval_s=0.2",
+		"-set", "plasticity.structural.growth_per_s=5", "-save-connectivity"}
+	root := t.TempDir()
+	whole, first, second := filepath.Join(root, "whole"), filepath.Join(root, "first"), filepath.Join(root, "second")
+	args := append([]string{"run", "-o", whole, "-duration", "1", "-set", "outputs.weights_every_s=0.25"}, plastic...)
+	if code, _, stderr := bl1(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	for k := range 5 {
+		if _, err := os.Stat(filepath.Join(whole, fmt.Sprintf("weights_%04d.npz", k))); err != nil {
+			t.Fatalf("snapshot %d: %v", k, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(whole, "weights.png")); err != nil {
+		t.Fatal(err)
+	}
+	s := readSummary(t, whole)
+	if s.Plasticity == nil || len(s.Plasticity.Rules) != 4 || s.Plasticity.Grown == 0 || s.Plasticity.Synapses == s.NSynapses {
+		t.Fatalf("plasticity summary %+v", s.Plasticity)
+	}
+	r, _ := npz.Open(filepath.Join(whole, "weights_0004.npz"))
+	var tm []float64
+	var eff []float32
+	r.Read("t_ms.npy", &tm)
+	r.Read("effective_weight.npy", &eff)
+	r.Close()
+	if len(tm) != 1 || tm[0] != 1000 || len(eff) != s.Plasticity.Synapses {
+		t.Fatalf("last snapshot at %v ms with %d weights", tm, len(eff))
+	}
+
+	args = append([]string{"run", "-o", first, "-duration", "0.5", "-checkpoint-every", "0.5"}, plastic...)
+	if code, _, stderr := bl1(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	ckpt := filepath.Join(first, "checkpoint.npz")
+	code, _, stderr := bl1(t, "run", "-resume", ckpt, "-o", second, "-duration", "1", "-quiet", "-workers", "1")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	wt, wi := readSpikes(t, filepath.Join(whole, "spikes.npz"))
+	ft, fi := readSpikes(t, filepath.Join(first, "spikes.npz"))
+	st, si := readSpikes(t, filepath.Join(second, "spikes.npz"))
+	if !slices.Equal(append(ft, st...), wt) || !slices.Equal(append(fi, si...), wi) {
+		t.Fatalf("first %d + resumed %d spikes != uninterrupted %d", len(ft), len(st), len(wt))
+	}
+	a, _ := os.ReadFile(filepath.Join(whole, "synapses.npz"))
+	b, _ := os.ReadFile(filepath.Join(second, "synapses.npz"))
+	if !bytes.Equal(a, b) {
+		t.Fatal("final synapses differ after resume")
+	}
+	sum := readSummary(t, second)
+	if sum.StartS != 0.5 || sum.SimS != 0.5 || sum.ResumedFrom != ckpt {
+		t.Fatalf("resumed summary %+v", sum)
+	}
+	// -resume refuses a config file, culture changes and a finished run.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "-resume", ckpt, "my.yaml"}, "do not also give"},
+		{[]string{"run", "-resume", ckpt, "-set", "culture.p_max=0.2"}, "may not change the culture"},
+		{[]string{"run", "-resume", ckpt, "-duration", "0.4", "-o", filepath.Join(root, "x")}, "raise -duration"},
+		{[]string{"run", "-resume", filepath.Join(root, "nope.npz")}, "-resume"},
+	} {
+		code, _, stderr := bl1(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -21,6 +24,7 @@ import (
 	"github.com/bl1-go/bl1/internal/atomicfile"
 	"github.com/bl1-go/bl1/internal/npy"
 	"github.com/bl1-go/bl1/output"
+	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/plot"
 	"github.com/bl1-go/bl1/sim"
 )
@@ -58,6 +62,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	duration := fs.String("duration", "", "simulated seconds (overrides simulation.duration_s)")
 	saveConn := fs.Bool("save-connectivity", false, "also write synapses.npz")
 	quiet := fs.Bool("quiet", false, "no progress output")
+	ckptEvery := fs.String("checkpoint-every", "", "write checkpoint.npz every S simulated seconds and at the end (overrides simulation.checkpoint_every_s)")
+	resume := fs.String("resume", "", "continue the run saved in this checkpoint.npz (its config; -set may change all but the culture)")
 	var sets setList
 	fs.Var(&sets, "set", "override a config key, e.g. -set culture.n_neurons=5000 (repeatable)")
 	fs.Usage = func() {
@@ -78,8 +84,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if len(pos) == 1 {
 		name = pos[0]
 	}
+	if *resume != "" && len(pos) == 1 {
+		return badInput("-resume takes the config from the checkpoint; do not also give %s", pos[0])
+	}
 	for _, f := range []struct{ flag, val, key string }{
 		{"-seed", *seed, "simulation.seed"}, {"-workers", *workers, "simulation.workers"}, {"-duration", *duration, "simulation.duration_s"},
+		{"-checkpoint-every", *ckptEvery, "simulation.checkpoint_every_s"},
 	} {
 		if f.val == "" {
 			continue
@@ -89,7 +99,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 		sets = append(sets, f.key+"="+f.val)
 	}
-	cfg, err := configs.Load(name, sets)
+	var cfg *configs.Config
+	if *resume != "" {
+		cfg, name, err = resumeConfig(*resume, sets)
+	} else {
+		cfg, err = configs.Load(name, sets)
+	}
 	if err != nil {
 		return err
 	}
@@ -109,7 +124,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if *quiet {
 		progress = io.Discard
 	}
-	sum, err := Simulate(ctx, cfg, name, dir, progress)
+	sum, err := Simulate(ctx, cfg, Options{Name: name, Dir: dir, Progress: progress, Resume: *resume})
 	if sum != nil {
 		printSummary(stdout, dir, sum)
 	}
@@ -119,7 +134,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 // outputFiles are the names of the run-folder contract, removed before a
 // run so that no stale file can pass for part of the new run.
 var outputFiles = []string{"config.yaml", "spikes.npz", "neurons.npz", "rate.npz", "probes.npz",
-	"synapses.npz", "summary.json", "raster.png", "rate.png"}
+	"synapses.npz", "summary.json", "raster.png", "rate.png", "weights.png", "checkpoint.npz"}
 
 // prepareDir creates the output folder, checks that it is writable and
 // removes a previous run's files.
@@ -133,18 +148,64 @@ func prepareDir(dir string) error {
 	}
 	f.Close()
 	os.Remove(f.Name())
+	old, _ := filepath.Glob(filepath.Join(dir, "weights_*.npz"))
 	for _, n := range outputFiles {
-		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		old = append(old, filepath.Join(dir, n))
+	}
+	for _, p := range old {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return badInput("output folder %s: %v", dir, err)
 		}
 	}
 	return nil
 }
 
-// Simulate runs a config and writes the run folder dir. On cancellation or
-// a numerical fault it writes what was simulated, marks the summary partial
+// checkpointExtra is what a checkpoint carries for the CLI.
+type checkpointExtra struct {
+	Config string `json:"config"` // resolved YAML
+	Name   string `json:"config_name"`
+}
+
+// resumeConfig reads the config saved in a checkpoint, applies sets and
+// checks that the culture is unchanged.
+func resumeConfig(path string, sets []string) (*configs.Config, string, error) {
+	raw, err := sim.CheckpointExtra(path)
+	if err != nil {
+		return nil, "", badInput("-resume: %v", err)
+	}
+	var x checkpointExtra
+	if err := json.Unmarshal(raw, &x); err != nil || x.Config == "" {
+		return nil, "", badInput("-resume %s: the checkpoint holds no run config (was it written by bl1 run?)", path)
+	}
+	orig, err := configs.Parse(path+" (config)", []byte(x.Config), nil)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg, err := configs.Parse(path+" (config)", []byte(x.Config), sets)
+	if err != nil {
+		return nil, "", err
+	}
+	a, _ := orig.CultureSpec()
+	b, _ := cfg.CultureSpec()
+	if !reflect.DeepEqual(a, b) || orig.Simulation.Seed != cfg.Simulation.Seed || orig.Simulation.DtMs != cfg.Simulation.DtMs {
+		return nil, "", badInput("-resume: -set may not change the culture, the seed or dt of a checkpointed run")
+	}
+	return cfg, x.Name, nil
+}
+
+// Options are Simulate's settings beyond the config.
+type Options struct {
+	Name     string    // the config's name, for the summary
+	Dir      string    // the run folder (prepared)
+	Progress io.Writer // progress and messages
+	Resume   string    // a checkpoint to continue from, or ""
+}
+
+// Simulate runs a config and writes the run folder. On cancellation or a
+// numerical fault it writes what was simulated, marks the summary partial
 // and returns the error with the summary.
-func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progress io.Writer) (*output.Summary, error) {
+func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Summary, error) {
+	name, dir, progress := opt.Name, opt.Dir, opt.Progress
 	resolved, err := cfg.YAML()
 	if err != nil {
 		return nil, err
@@ -170,7 +231,21 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 	}
 	defer e.Close()
 	dt := cfg.Simulation.DtMs
-	steps := cfg.Steps()
+	extra, err := json.Marshal(checkpointExtra{Config: string(resolved), Name: name})
+	if err != nil {
+		return nil, err
+	}
+	if opt.Resume != "" {
+		if err := e.Restore(opt.Resume); err != nil {
+			return nil, badInput("-resume: %v", err)
+		}
+		fmt.Fprintf(progress, "resumed at t = %.3f s from %s\n", e.TimeMs()/1000, opt.Resume)
+	}
+	start := e.Step()
+	if start >= cfg.Steps() {
+		return nil, badInput("the run ends at %g s but the checkpoint is already at %g s: raise -duration", cfg.Simulation.DurationS, e.TimeMs()/1000)
+	}
+	steps := cfg.Steps() - start
 
 	spikes, err := sim.NewSpikeRecorder(dir, c.N(), dt)
 	if err != nil {
@@ -186,7 +261,7 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 	obs := []sim.Observer{spikes, rate}
 	var raster *plot.Raster
 	if cfg.Outputs.Plots {
-		raster = plot.NewRaster(c.Excitatory, cfg.Outputs.RasterNeurons, 0, steps, dt)
+		raster = plot.NewRaster(c.Excitatory, cfg.Outputs.RasterNeurons, start, steps, dt)
 		obs = append(obs, raster)
 	}
 	var probes *sim.ProbeRecorder
@@ -207,22 +282,50 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 	pr := newProgress(progress, steps, dt)
 	obs = append(obs, pr)
 
+	ev := newEvents(cfg, start)
+	var snaps weightHistory
 	t1 := time.Now()
-	runErr := e.Run(ctx, steps, obs...)
+	var runErr error
+	for e.Step() < start+steps && runErr == nil {
+		if ev.snapshot(e.Step()) {
+			if err := snaps.take(e, dir); err != nil {
+				return nil, err
+			}
+		}
+		runErr = e.Run(ctx, ev.next(e.Step(), start+steps)-e.Step(), obs...)
+		if runErr == nil && ev.checkpoint(e.Step()) && e.Step() < start+steps {
+			if err := e.Save(filepath.Join(dir, "checkpoint.npz"), extra); err != nil {
+				return nil, err
+			}
+		}
+	}
 	wall := time.Since(t1).Seconds()
 	pr.finish()
+	if ev.snapEvery > 0 && e.Step() > snaps.lastStep {
+		if err := snaps.take(e, dir); err != nil {
+			return nil, err
+		}
+	}
 
 	done := e.Step()
 	sum := output.NewSummary()
 	sum.NNeurons, sum.NSynapses = c.N(), c.NSynapses()
 	sum.SynapsesPerNeuron = float64(c.NSynapses()) / float64(c.N())
 	sum.DtMs, sum.Steps = dt, done
-	sum.SimS = float64(done) * dt / 1000
+	sum.StartS, sum.ResumedFrom = float64(start)*dt/1000, opt.Resume
+	sum.SimS = float64(done-start) * dt / 1000
 	sum.WallS, sum.BuildS = wall, build
 	if wall > 0 {
 		sum.RealtimeFactor = sum.SimS / wall
 	}
 	sum.Seed, sum.Workers, sum.Config = cfg.Simulation.Seed, e.Workers(), name
+	if rules := cfg.SimConfig().Plasticity; rules.STP != nil || rules.ChangesWeights() {
+		st := e.Stats()
+		sum.Plasticity = &output.PlasticitySummary{
+			Rules: ruleNames(rules), Synapses: st.Synapses, MeanWeightExc: st.MeanWeightExc, MeanWeightInh: st.MeanWeightInh,
+			Pruned: st.Pruned, Grown: st.Grown,
+		}
+	}
 	var nE, nI int
 	var sE, sI int64
 	for i, x := range c.Excitatory {
@@ -268,7 +371,15 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 		keep(writeProbes(filepath.Join(dir, "probes.npz"), probes, cfg.Outputs.Probes, dt))
 	}
 	if cfg.Outputs.SaveConnectivity {
-		keep(output.WriteSynapses(filepath.Join(dir, "synapses.npz"), c, e.DelaysMs()))
+		rowPtr, post, weight, _ := e.Wiring()
+		keep(output.WriteSynapses(filepath.Join(dir, "synapses.npz"), output.Synapses{
+			RowPtr: rowPtr, Post: post, Weight: weight, DelayMs: e.DelaysMs(), Excitatory: c.Excitatory}))
+	}
+	if len(snaps.t) > 1 {
+		keep(plot.Weights(filepath.Join(dir, "weights.png"), "excitatory weights (effective)", snaps.t, snaps.pct))
+	}
+	if cfg.Simulation.CheckpointEveryS > 0 {
+		keep(e.Save(filepath.Join(dir, "checkpoint.npz"), extra))
 	}
 	if raster != nil {
 		title := fmt.Sprintf("%d neurons, %.3g Hz", c.N(), sum.MeanRateHz)
@@ -278,7 +389,7 @@ func Simulate(ctx context.Context, cfg *configs.Config, name, dir string, progre
 	keep(output.WriteJSON(filepath.Join(dir, "summary.json"), sum))
 	if runErr != nil {
 		if errors.Is(runErr, context.Canceled) {
-			return &sum, fmt.Errorf("interrupted at t = %.3f s; partial results in %s", sum.SimS, dir)
+			return &sum, fmt.Errorf("interrupted at t = %.3f s; partial results in %s", e.TimeMs()/1000, dir)
 		}
 		return &sum, runErr
 	}
@@ -378,4 +489,94 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 	}
+}
+
+// events schedules weight snapshots and checkpoints in steps.
+type events struct {
+	snapEvery, ckptEvery int64
+	start                int64
+}
+
+func newEvents(cfg *configs.Config, start int64) events {
+	every := func(s float64) int64 {
+		if s <= 0 {
+			return 0
+		}
+		return max(1, int64(s*1000/cfg.Simulation.DtMs+0.5))
+	}
+	return events{snapEvery: every(cfg.Outputs.WeightsEveryS), ckptEvery: every(cfg.Simulation.CheckpointEveryS), start: start}
+}
+
+// next returns the step to run to: the next snapshot or checkpoint, or end.
+func (ev events) next(step, end int64) int64 {
+	n := end
+	for _, every := range []int64{ev.snapEvery, ev.ckptEvery} {
+		if every > 0 {
+			n = min(n, (step/every+1)*every)
+		}
+	}
+	return n
+}
+
+func (ev events) snapshot(step int64) bool { return ev.snapEvery > 0 && step%ev.snapEvery == 0 }
+
+func (ev events) checkpoint(step int64) bool { return ev.ckptEvery > 0 && step%ev.ckptEvery == 0 }
+
+// weightHistory writes weight snapshots and keeps the percentiles of the
+// excitatory effective weights for weights.png.
+type weightHistory struct {
+	n        int
+	lastStep int64
+	t        []float64
+	pct      [][5]float64
+}
+
+func (h *weightHistory) take(e *sim.Engine, dir string) error {
+	rowPtr, post, weight, delayMs := e.Wiring()
+	c := e.Culture()
+	eff := make([]float32, len(weight))
+	var exc []float64
+	for j := range c.N() {
+		for s := rowPtr[j]; s < rowPtr[j+1]; s++ {
+			eff[s] = e.EffectiveWeight(s)
+			if c.Excitatory[j] {
+				exc = append(exc, float64(eff[s]))
+			}
+		}
+	}
+	path := filepath.Join(dir, fmt.Sprintf("weights_%04d.npz", h.n))
+	err := output.WriteSynapses(path, output.Synapses{RowPtr: rowPtr, Post: post, Weight: weight, DelayMs: delayMs,
+		Excitatory: c.Excitatory, Effective: eff, TimeMs: e.TimeMs(), Snapshot: true})
+	if err != nil {
+		return err
+	}
+	slices.Sort(exc)
+	var p [5]float64
+	if len(exc) > 0 {
+		for k, q := range []float64{0.05, 0.25, 0.5, 0.75, 0.95} {
+			p[k] = exc[int(q*float64(len(exc)-1))]
+		}
+	}
+	h.t = append(h.t, e.TimeMs()/1000)
+	h.pct = append(h.pct, p)
+	h.n++
+	h.lastStep = e.Step()
+	return nil
+}
+
+func ruleNames(r plasticity.Rules) []string {
+	var out []string
+	if r.STP != nil {
+		out = append(out, "stp")
+	}
+	if r.STDP != nil {
+		out = append(out, "stdp")
+	}
+	if r.Scaling != nil {
+		out = append(out, "homeostasis")
+	}
+	if r.Structural != nil {
+		out = append(out, "structural")
+	}
+	return out
 }

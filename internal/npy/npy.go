@@ -189,3 +189,11 @@ func PutInt32(w io.Writer, x []int32) error {
 func PutInt64(w io.Writer, x []int64) error {
 	return put(w, x, func(b []byte, v int64) []byte { return binary.LittleEndian.AppendUint64(b, uint64(v)) })
 }
+
+// Bytes adds a uint8 array (for example a JSON document).
+func (z *NPZ) Bytes(name string, b []byte) error {
+	return z.Array(name, "|u1", []int{len(b)}, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}

@@ -95,17 +95,26 @@ func (e *Error) Error() string {
 	if e.Key != "" {
 		// Messages often start with the key's last element ("p_max = 3,
 		// must be..."); print the full key once.
-		last := e.Key[strings.LastIndexByte(e.Key, '.')+1:]
-		switch {
-		case strings.HasPrefix(msg, e.Key):
-		case strings.HasPrefix(msg, last+" ") || strings.HasPrefix(msg, last+":"):
-			msg = e.Key + msg[len(last):]
-		default:
-			msg = e.Key + ": " + msg
-		}
+		msg = withKey(e.Key, msg)
 	}
 	b.WriteString(msg)
 	return b.String()
+}
+
+// withKey makes msg start with the full key: a message that starts with the
+// key's tail (a section-relative key such as "trains[0].pulses = 0") gets
+// the rest of it, other messages get "key: " in front.
+func withKey(key, msg string) string {
+	for tail := key; ; {
+		if strings.HasPrefix(msg, tail+" ") || strings.HasPrefix(msg, tail+":") {
+			return key[:len(key)-len(tail)] + msg
+		}
+		i := strings.IndexByte(tail, '.')
+		if i < 0 {
+			return key + ": " + msg
+		}
+		tail = tail[i+1:]
+	}
 }
 
 func parse(name string, data []byte, sets []string, base *Config) (*Config, error) {
@@ -151,7 +160,7 @@ func parse(name string, data []byte, sets []string, base *Config) (*Config, erro
 			return nil, &Error{File: name, Msg: err.Error()}
 		}
 		for k, s := range setBy {
-			if k == pe.path || strings.HasPrefix(pe.path, k+".") || strings.HasPrefix(k, pe.path+".") {
+			if k == pe.path || strings.HasPrefix(pe.path, k+".") || strings.HasPrefix(pe.path, k+"[") || strings.HasPrefix(k, pe.path+".") {
 				return nil, &Error{File: "-set " + s, Key: pe.path, Msg: pe.msg}
 			}
 		}
@@ -191,6 +200,10 @@ func (c Config) clone() Config {
 	c.Culture.SubstrateUm = slices.Clone(c.Culture.SubstrateUm)
 	c.Culture.Types = slices.Clone(c.Culture.Types)
 	c.Outputs.Probes = slices.Clone(c.Outputs.Probes)
+	c.MEA.CenterUm = slices.Clone(c.MEA.CenterUm)
+	c.MEA.ElectrodesUm = slices.Clone(c.MEA.ElectrodesUm)
+	c.MEA.Routing.Electrodes = slices.Clone(c.MEA.Routing.Electrodes)
+	c.MEA.Stimulation.Trains = slices.Clone(c.MEA.Stimulation.Trains)
 	if c.Plasticity.STP.Projections != nil {
 		m := make(map[string]STPParams, len(c.Plasticity.STP.Projections))
 		for k, v := range c.Plasticity.STP.Projections {
@@ -238,8 +251,19 @@ func checkKeys(file string, node *yaml.Node, t reflect.Type, path string) error 
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == fractionsType || node.Kind != yaml.MappingNode {
+	if t == fractionsType {
 		return nil // decoding checks types
+	}
+	if node.Kind == yaml.SequenceNode && t.Kind() == reflect.Slice {
+		for i, item := range node.Content {
+			if err := checkKeys(file, item, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if node.Kind != yaml.MappingNode {
+		return nil
 	}
 	switch t.Kind() {
 	case reflect.Map:
@@ -280,6 +304,14 @@ func join(path, k string) string {
 
 // indexLines records the line of every key.
 func indexLines(node *yaml.Node, path string, lines map[string]int) {
+	if node.Kind == yaml.SequenceNode {
+		for i, item := range node.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			lines[p] = item.Line
+			indexLines(item, p, lines)
+		}
+		return
+	}
 	if node.Kind != yaml.MappingNode {
 		return
 	}

@@ -14,7 +14,66 @@ type Config struct {
 	Plasticity Plasticity            `yaml:"plasticity"`
 	Drive      Drive                 `yaml:"drive"`
 	Simulation Simulation            `yaml:"simulation"`
+	MEA        MEA                   `yaml:"mea"`
 	Outputs    Outputs               `yaml:"outputs"`
+}
+
+// MEA configures the virtual multi-electrode array (none by default).
+type MEA struct {
+	Layout             string       `yaml:"layout"`
+	CenterUm           []float64    `yaml:"center_um,flow"`
+	ElectrodesUm       [][2]float64 `yaml:"electrodes_um,flow"`
+	Routing            Routing      `yaml:"routing"`
+	DetectionRadiusUm  float64      `yaml:"detection_radius_um"`
+	ActivationRadiusUm float64      `yaml:"activation_radius_um"`
+	Recording          Recording    `yaml:"recording"`
+	LFP                LFP          `yaml:"lfp"`
+	Stimulation        Stimulation  `yaml:"stimulation"`
+}
+
+// Routing chooses the recorded electrodes.
+type Routing struct {
+	Select     string `yaml:"select"`
+	N          int    `yaml:"n"`
+	Electrodes []int  `yaml:"electrodes,flow"`
+}
+
+// Recording configures spike detection on the electrodes.
+type Recording struct {
+	AmplitudeUV   float64 `yaml:"amplitude_uv"`
+	RefDistanceUm float64 `yaml:"ref_distance_um"`
+	SomaRadiusUm  float64 `yaml:"soma_radius_um"`
+	ThresholdUV   float64 `yaml:"threshold_uv"`
+	NoiseUV       float64 `yaml:"noise_uv"`
+	DeadTimeMs    float64 `yaml:"dead_time_ms"`
+	CountWindowMs float64 `yaml:"count_window_ms"`
+}
+
+// LFP configures the local field potential.
+type LFP struct {
+	Enabled          bool    `yaml:"enabled"`
+	SampleHz         float64 `yaml:"sample_hz"`
+	RadiusUm         float64 `yaml:"radius_um"`
+	SigmaSPerM       float64 `yaml:"sigma_s_per_m"`
+	IzhCapacitancePF float64 `yaml:"izhikevich_capacitance_pf"`
+}
+
+// Stimulation configures pulse trains.
+type Stimulation struct {
+	CouplingMVPerNC float64 `yaml:"coupling_mv_per_nc"`
+	Trains          []Train `yaml:"trains"`
+}
+
+// Train is a pulse train: either amplitude_ua (a cathodic-first biphasic
+// pulse of width_us per phase) or phases ([width_us, current_ua] pairs).
+type Train struct {
+	Channels    []int        `yaml:"channels,flow"`
+	StartS      float64      `yaml:"start_s"`
+	FrequencyHz float64      `yaml:"frequency_hz"`
+	Pulses      int          `yaml:"pulses"`
+	AmplitudeUA float64      `yaml:"amplitude_ua"`
+	WidthUs     float64      `yaml:"width_us"`
+	Phases      [][2]float64 `yaml:"phases,flow"`
 }
 
 // Plasticity configures the plasticity rules (all off by default).

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bl1-go/bl1/culture"
+	"github.com/bl1-go/bl1/mea"
 	"github.com/bl1-go/bl1/models"
 	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/sim"
@@ -36,7 +37,7 @@ func at(section string, err error) error {
 	msg := err.Error()
 	key := msg
 	if i := strings.IndexFunc(msg, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.')
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '[' || r == ']')
 	}); i >= 0 {
 		key = msg[:i]
 	}
@@ -71,6 +72,9 @@ func (c *Config) validate() error {
 	}
 	if steps := s.DurationS * 1000 / s.DtMs; steps > 1<<40 {
 		return &pathError{"simulation.duration_s", fmt.Sprintf("duration_s = %g is %.3g steps of %g ms, too many", s.DurationS, steps, s.DtMs)}
+	}
+	if _, err := c.MEAConfig(); err != nil {
+		return err
 	}
 	o := c.Outputs
 	if !(o.RateBinMs >= s.DtMs) || math.IsInf(o.RateBinMs, 0) {
@@ -288,6 +292,59 @@ func (c *Config) SimConfig() sim.Config {
 		DriveMean: c.Drive.Mean, DriveStd: c.Drive.Std, Synapses: c.synapseParams(),
 		Plasticity: rules,
 	}
+}
+
+// MEAConfig converts and validates the mea section; it returns nil when
+// the layout is none.
+func (c *Config) MEAConfig() (*mea.Config, error) {
+	m := c.MEA
+	if m.Layout == "none" || m.Layout == "" {
+		return nil, nil
+	}
+	r := m.Recording
+	out := &mea.Config{
+		Layout: m.Layout, CenterUm: m.CenterUm, ElectrodesUm: m.ElectrodesUm,
+		Routing:        mea.Routing{Select: m.Routing.Select, N: m.Routing.N, Electrodes: m.Routing.Electrodes},
+		DetectRadiusUm: m.DetectionRadiusUm, ActivateRadiusUm: m.ActivationRadiusUm,
+		Recording: mea.Recording{AmplitudeUV: r.AmplitudeUV, RefDistUm: r.RefDistanceUm, SomaUm: r.SomaRadiusUm,
+			ThresholdUV: r.ThresholdUV, NoiseUV: r.NoiseUV, DeadTimeMs: r.DeadTimeMs, WindowMs: r.CountWindowMs},
+		CouplingMVPerNC: m.Stimulation.CouplingMVPerNC,
+	}
+	if m.LFP.Enabled {
+		out.LFP = &mea.LFPParams{SampleHz: m.LFP.SampleHz, RadiusUm: m.LFP.RadiusUm, Sigma: m.LFP.SigmaSPerM, IzhCapPF: m.LFP.IzhCapacitancePF}
+	}
+	for i, t := range m.Stimulation.Trains {
+		key := fmt.Sprintf("mea.stimulation.trains[%d]", i)
+		tr := mea.Train{Electrodes: t.Channels, StartMs: t.StartS * 1000, FrequencyHz: t.FrequencyHz, Pulses: t.Pulses}
+		if tr.Pulses == 0 {
+			tr.Pulses = 1
+		}
+		switch {
+		case len(t.Phases) > 0 && (t.AmplitudeUA != 0 || t.WidthUs != 0):
+			return nil, &pathError{key, "give either amplitude_ua (and width_us) or phases, not both"}
+		case len(t.Phases) > 0:
+			for _, p := range t.Phases {
+				tr.Phases = append(tr.Phases, mea.Phase{WidthUs: p[0], CurrentUA: p[1]})
+			}
+		case t.AmplitudeUA != 0:
+			w := t.WidthUs
+			if w == 0 {
+				w = 160 // the CL SDK's width for a scalar amplitude
+			}
+			tr.Phases = mea.Biphasic(w, t.AmplitudeUA)
+		default:
+			return nil, &pathError{key, "a train needs amplitude_ua (a biphasic pulse) or phases ([[width_us, current_ua], ...])"}
+		}
+		out.Trains = append(out.Trains, tr)
+	}
+	sub := c.Culture.SubstrateUm
+	if len(sub) != 2 {
+		return nil, &pathError{"culture.substrate_um", "must be [width, height]"}
+	}
+	if err := out.Validate(sub[0]/2, sub[1]/2, c.Simulation.DtMs); err != nil {
+		return nil, at("mea", err)
+	}
+	return out, nil
 }
 
 // Steps returns the number of steps of the configured duration.

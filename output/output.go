@@ -30,6 +30,7 @@ import (
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/atomicfile"
 	"github.com/bl1-go/bl1/internal/npy"
+	"github.com/bl1-go/bl1/mea"
 )
 
 // Version is the simulator's version.
@@ -77,6 +78,7 @@ type Summary struct {
 	Error             string  `json:"error,omitempty"`
 
 	Plasticity *PlasticitySummary `json:"plasticity,omitempty"`
+	MEA        *mea.Summary       `json:"mea,omitempty"`
 }
 
 // PlasticitySummary is the plastic state at the end of a run.

@@ -57,6 +57,21 @@ type Input interface {
 	Inject(step int64, lo int, dst []float32)
 }
 
+// Sampler reads the synaptic current of every neuron at regular steps, for
+// example to compute a local field potential.
+type Sampler interface {
+	// Every returns the sampling interval in steps (>= 1): steps that are a
+	// multiple of it are sampled.
+	Every() int64
+	// Sample receives, from worker w of Engine.Workers(), the synaptic
+	// current (per unit capacitance, mV/ms; positive depolarises) of
+	// neurons [lo, lo+len(cur)) at step. It is called concurrently for
+	// disjoint ranges and must not allocate. All of a step's calls happen
+	// before the observers receive that step's spikes, and after they
+	// received the spikes of the chunk before.
+	Sample(step int64, w, lo int, cur []float32)
+}
+
 // Observer receives the spikes of every step, in order of steps.
 type Observer interface {
 	// Spikes is called once per step with the ascending indices of the
@@ -77,9 +92,11 @@ func (e *FaultError) Error() string {
 		"the drive, input or weights are too strong for dt", e.Neuron, e.Type, e.Step, e.TimeMs)
 }
 
-// chunk is the number of steps the workers run between visits of the main
+// ChunkSteps is the most steps the workers run between visits of the main
 // goroutine (observers, cancellation).
-const chunk = 64
+const ChunkSteps = 64
+
+const chunk = ChunkSteps
 
 // minBlock is the smallest neuron block worth a worker of its own.
 const minBlock = 2048
@@ -115,6 +132,8 @@ type Engine struct {
 	mean     float32
 	std      float32
 	input    Input
+	sampler  Sampler
+	sampleEv int64
 
 	step     int64
 	workers  []*worker
@@ -235,6 +254,15 @@ func (e *Engine) MaxDelay() int { return e.maxDel }
 // SetInput installs the external input (nil removes it). Call it between
 // runs, not during one.
 func (e *Engine) SetInput(in Input) { e.input = in }
+
+// SetSampler sets (or, with nil, removes) the sampler of synaptic currents;
+// call it between runs, not during one.
+func (e *Engine) SetSampler(s Sampler) {
+	e.sampler, e.sampleEv = s, 0
+	if s != nil {
+		e.sampleEv = max(1, s.Every())
+	}
+}
 
 // SetProbes chooses the neurons whose membrane potential is reported to
 // ProbeObservers passed to Run.

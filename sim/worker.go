@@ -91,6 +91,9 @@ func (w *worker) update(t int64, k int) {
 			kernel.Mul(exc, e.gain[lo:hi])
 		}
 		e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur)
+		if e.sampler != nil && t%e.sampleEv == 0 {
+			e.sampler.Sample(t, w.id, lo, cur)
+		}
 		if drive {
 			kernel.Drive(cur, uint32(lo), key, e.mean, e.std)
 		}

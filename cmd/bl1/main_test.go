@@ -371,3 +371,115 @@ func TestPlasticRunCheckpointResume(t *testing.T) {
 		}
 	}
 }
+
+// readNPY reads one array of an npz.
+func readNPZArray[T any](t *testing.T, path, name string) []T {
+	t.Helper()
+	r, err := npz.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var x []T
+	if err := r.Read(name+".npy", &x); err != nil {
+		t.Fatalf("%s %s: %v", path, name, err)
+	}
+	return x
+}
+
+// The embedded CL1 stimulation config, on a smaller culture: every MEA
+// output is written and consistent, and a run resumed from a checkpoint
+// continues the pulse train and records what an uninterrupted run does.
+func TestMEARun(t *testing.T) {
+	mea := []string{"-quiet", "-set", "culture.n_neurons=2000", "-set", "culture.substrate_um=[1342, 1342]",
+		"-set", "mea.recording.dead_time_ms=0",
+		"-set", "mea.stimulation.trains=[{channels: [27, 28], start_s: 0.2, frequency_hz: 5, pulses: 4, amplitude_ua: 2, width_us: 200}]"}
+	root := t.TempDir()
+	whole := filepath.Join(root, "whole")
+	args := append([]string{"run", "cl1_stim.yaml", "-o", whole, "-duration", "1"}, mea...)
+	if code, _, stderr := bl1(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, f := range []string{"mea_heatmap.png", "mea_raster.png", "lfp.npy"} {
+		if _, err := os.Stat(filepath.Join(whole, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	s := readSummary(t, whole)
+	m := s.MEA
+	if m == nil || m.Layout != "cl1" || m.Recorded != 59 || m.Pulses != 8 || m.LFPSamples != 1000 || m.Events == 0 {
+		t.Fatalf("mea summary %+v", m)
+	}
+	lay := filepath.Join(whole, "mea_layout.npz")
+	if ch := readNPZArray[int32](t, lay, "channel"); len(ch) != 64 || ch[63] != 63 {
+		t.Errorf("layout channels %v", ch)
+	}
+	rec := readNPZArray[bool](t, lay, "recorded")
+	if x := readNPZArray[float64](t, lay, "x_um"); x[1]-x[0] != 200 {
+		t.Errorf("pitch %g", x[1]-x[0])
+	}
+	ev := filepath.Join(whole, "mea_spikes.npz")
+	ch := readNPZArray[int32](t, ev, "channel")
+	if int64(len(ch)) != m.Events {
+		t.Errorf("%d events in the file, %d in the summary", len(ch), m.Events)
+	}
+	for _, c := range ch {
+		if !rec[c] {
+			t.Fatalf("event on channel %d, which does not record", c)
+		}
+	}
+	st := readNPZArray[float64](t, filepath.Join(whole, "mea_stims.npz"), "t_ms")
+	if !slices.Equal(st, []float64{200, 200, 400, 400, 600, 600, 800, 800}) {
+		t.Errorf("stimulation times %v", st)
+	}
+	counts := readNPZArray[int32](t, filepath.Join(whole, "mea_counts.npz"), "counts")
+	var total int
+	for _, c := range counts {
+		total += int(c)
+	}
+	if len(counts) != 10*59 || int64(total) != m.Events {
+		t.Errorf("counts: %d values summing to %d, want 590 summing to %d", len(counts), total, m.Events)
+	}
+
+	first, second := filepath.Join(root, "first"), filepath.Join(root, "second")
+	args = append([]string{"run", "cl1_stim.yaml", "-o", first, "-duration", "0.5", "-checkpoint-every", "0.5"}, mea...)
+	if code, _, stderr := bl1(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := bl1(t, "run", "-resume", filepath.Join(first, "checkpoint.npz"), "-o", second, "-duration", "1", "-quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	resumed := func(name string) bool {
+		w := readNPZArray[int32](t, ev, name)
+		a := readNPZArray[int32](t, filepath.Join(first, "mea_spikes.npz"), name)
+		b := readNPZArray[int32](t, filepath.Join(second, "mea_spikes.npz"), name)
+		return slices.Equal(append(a, b...), w)
+	}
+	if !resumed("channel") || !resumed("neuron") {
+		t.Error("the resumed run's events differ from the uninterrupted run's")
+	}
+	a := readNPZArray[float64](t, filepath.Join(first, "mea_stims.npz"), "t_ms")
+	b := readNPZArray[float64](t, filepath.Join(second, "mea_stims.npz"), "t_ms")
+	if !slices.Equal(append(a, b...), st) {
+		t.Errorf("pulses %v then %v", a, b)
+	}
+
+	for _, tc := range []struct {
+		set, want string
+	}{
+		{"mea.layout=utah", "mea.layout = \"utah\""},
+		{"mea.stimulation.trains=[{channels: [27], amplitude_ua: 4}]", "mea.stimulation.trains[0].phases[0]: current -4 µA exceeds the CL1's limit of 3 µA"},
+		{"mea.stimulation.trains=[{channels: [4], amplitude_ua: 1}]", "channel 4 is the CL1's reference"},
+		{"mea.stimulation.trains=[{channels: [27], amplitude_ua: 1, pulses: 3, frequency_hz: 300}]", "limit of 200 Hz"},
+		{"mea.stimulation.trains=[{channels: [27], amplitude_ua: 1, width_us: 30}]", "multiple of 20 µs"},
+		{"mea.stimulation.trains=[{channels: [27]}]", "needs amplitude_ua"},
+		{"mea.stimulation.trains=[{channels: [27], amplitude_ua: 1, amplitud: 3}]", "unknown key \"amplitud\""},
+		{"mea.routing={select: list, electrodes: [0]}", "mea.routing.electrodes[0] = 0: channel 0 is grounded"},
+		{"mea.lfp.sample_hz=0", "mea.lfp.sample_hz"},
+	} {
+		code, _, stderr := bl1(t, "run", "cl1_stim.yaml", "-o", filepath.Join(root, "bad"), "-set", tc.set)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("-set %s: exit %d, %q; want 2 and %q", tc.set, code, stderr, tc.want)
+		}
+	}
+}

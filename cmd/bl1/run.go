@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/atomicfile"
 	"github.com/bl1-go/bl1/internal/npy"
+	"github.com/bl1-go/bl1/mea"
 	"github.com/bl1-go/bl1/output"
 	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/plot"
@@ -279,6 +281,20 @@ func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Su
 		defer probes.Close()
 		obs = append(obs, probes)
 	}
+	mcfg, err := cfg.MEAConfig()
+	if err != nil {
+		return nil, err
+	}
+	var rig *mea.Rig
+	if mcfg != nil {
+		if rig, err = mea.New(e, *mcfg, cfg.Simulation.Seed, dir); err != nil {
+			return nil, err
+		}
+		defer rig.Close()
+		obs = append(obs, rig.Observers()...)
+		fmt.Fprintf(progress, "MEA %s: %d channels recording (%.1f neurons each), %d stimulation pulses scheduled\n",
+			rig.Layout.Name, len(rig.Detect.Electrodes), float64(len(rig.Detect.Neuron))/float64(len(rig.Detect.Electrodes)), len(rig.Stim.Pulses()))
+	}
 	pr := newProgress(progress, steps, dt)
 	obs = append(obs, pr)
 
@@ -381,6 +397,14 @@ func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Su
 	if cfg.Simulation.CheckpointEveryS > 0 {
 		keep(e.Save(filepath.Join(dir, "checkpoint.npz"), extra))
 	}
+	if rig != nil {
+		ms, rates, err := rig.Write(dir, done)
+		keep(err)
+		sum.MEA = &ms
+		if err == nil && cfg.Outputs.Plots {
+			keep(meaPlots(dir, rig, rates, start, done, dt))
+		}
+	}
 	if raster != nil {
 		title := fmt.Sprintf("%d neurons, %.3g Hz", c.N(), sum.MeanRateHz)
 		keep(raster.Save(filepath.Join(dir, "raster.png"), title))
@@ -394,6 +418,54 @@ func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Su
 		return &sum, runErr
 	}
 	return &sum, writeErr
+}
+
+// meaPlots draws mea_heatmap.png (event rate per electrode) and
+// mea_raster.png (events per recorded channel, with the stimulation
+// pulses) from the files the rig wrote.
+func meaPlots(dir string, rig *mea.Rig, rates []float64, start, end int64, dt float64) error {
+	l := rig.Layout
+	shown := make([]bool, l.Len())
+	value := make([]float64, l.Len())
+	for k, r := range rates {
+		if !math.IsNaN(r) {
+			shown[k], value[k] = true, r
+		}
+	}
+	title := fmt.Sprintf("%s: events per second per electrode", l.Name)
+	if err := plot.ElectrodeMap(filepath.Join(dir, "mea_heatmap.png"), title, l.X, l.Y, value, shown, l.Rows, l.Cols, l.Pitch, "rate (Hz)"); err != nil {
+		return err
+	}
+	ev, err := npy.ReadNPZ(filepath.Join(dir, "mea_spikes.npz"))
+	if err != nil {
+		return err
+	}
+	t, err := ev["t_ms"].Float64()
+	if err != nil {
+		return err
+	}
+	ch, err := ev["channel"].Int32()
+	if err != nil {
+		return err
+	}
+	chans := rig.Detect.Electrodes
+	row := make([]int32, len(ch))
+	for k, e := range ch {
+		i, _ := slices.BinarySearch(chans, e)
+		row[k] = int32(i)
+	}
+	labels := make([]string, len(chans))
+	for i, e := range chans {
+		labels[i] = l.Label(int(e))
+	}
+	var stim []float64
+	for _, p := range rig.Stim.Pulses() {
+		if p.Step >= start && p.Step < end {
+			stim = append(stim, float64(p.Step)*dt)
+		}
+	}
+	title = fmt.Sprintf("%s: %d channels, %d events", l.Name, len(chans), len(t))
+	return plot.ChannelRaster(filepath.Join(dir, "mea_raster.png"), title, t, row, len(chans), labels, float64(start)*dt, float64(end)*dt, stim)
 }
 
 func writeProbes(path string, p *sim.ProbeRecorder, ids []int, dt float64) error {

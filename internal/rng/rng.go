@@ -18,6 +18,8 @@ const (
 	Drive      Stream = 5 // background drive, keyed by (neuron, step)
 	Parameters Stream = 6 // per-neuron parameter heterogeneity
 	Structural Stream = 7 // structural plasticity: growth and pruning
+	Routing    Stream = 8 // random routing of MEA electrodes to channels
+	Recording  Stream = 9 // MEA recording noise, keyed by (step, neuron, electrode)
 )
 
 // Mix is the SplitMix64 output function: a bijection of uint64 with full

@@ -38,6 +38,7 @@ const usage = `bl1: cortical culture simulator
 usage:
   bl1 run [CONFIG] [-o DIR] [-seed N] [-workers N] [-duration S] [-set key=value ...] [-save-connectivity]
   bl1 bench [-sizes 1000,10000,100000] [-duration S] [-o FILE]
+  bl1 fit CONFIG -target TARGET [-params g_exc,g_inh,...] [-iters N] [-o DIR]
   bl1 configs            list the embedded reference configs
   bl1 config NAME        print an embedded config
   bl1 version
@@ -57,6 +58,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(args[1:], stdout, stderr)
 	case "bench":
 		err = cmdBench(args[1:], stdout, stderr)
+	case "fit":
+		err = cmdFit(args[1:], stdout, stderr)
 	case "bench-one": // internal: one size of bench in a fresh process
 		err = cmdBenchOne(args[1:], stdout)
 	case "configs":

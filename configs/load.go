@@ -200,6 +200,7 @@ func (c Config) clone() Config {
 	c.Culture.SubstrateUm = slices.Clone(c.Culture.SubstrateUm)
 	c.Culture.Types = slices.Clone(c.Culture.Types)
 	c.Outputs.Probes = slices.Clone(c.Outputs.Probes)
+	c.Drugs = slices.Clone(c.Drugs)
 	c.MEA.CenterUm = slices.Clone(c.MEA.CenterUm)
 	c.MEA.ElectrodesUm = slices.Clone(c.MEA.ElectrodesUm)
 	c.MEA.Routing.Electrodes = slices.Clone(c.MEA.Routing.Electrodes)

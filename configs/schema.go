@@ -14,8 +14,18 @@ type Config struct {
 	Plasticity Plasticity            `yaml:"plasticity"`
 	Drive      Drive                 `yaml:"drive"`
 	Simulation Simulation            `yaml:"simulation"`
+	Drugs      []Drug                `yaml:"drugs"`
 	MEA        MEA                   `yaml:"mea"`
 	Outputs    Outputs               `yaml:"outputs"`
+}
+
+// Drug is one drug added to the bath.
+type Drug struct {
+	Name            string  `yaml:"name"`
+	ConcentrationUM float64 `yaml:"concentration_um"`
+	AtS             float64 `yaml:"at_s"`
+	WashInS         float64 `yaml:"wash_in_s"`
+	WashOutS        float64 `yaml:"wash_out_s"`
 }
 
 // MEA configures the virtual multi-electrode array (none by default).

@@ -10,6 +10,7 @@ import (
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/mea"
 	"github.com/bl1-go/bl1/models"
+	"github.com/bl1-go/bl1/pharmacology"
 	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/sim"
 	"github.com/bl1-go/bl1/synapses"
@@ -72,6 +73,9 @@ func (c *Config) validate() error {
 	}
 	if steps := s.DurationS * 1000 / s.DtMs; steps > 1<<40 {
 		return &pathError{"simulation.duration_s", fmt.Sprintf("duration_s = %g is %.3g steps of %g ms, too many", s.DurationS, steps, s.DtMs)}
+	}
+	if _, err := c.DrugSchedule(); err != nil {
+		return err
 	}
 	if _, err := c.MEAConfig(); err != nil {
 		return err
@@ -287,11 +291,30 @@ func (c *Config) synapseParams() synapses.Params {
 // converts to none).
 func (c *Config) SimConfig() sim.Config {
 	rules, _ := c.Rules()
+	drugs, _ := c.DrugSchedule()
 	return sim.Config{
 		Dt: c.Simulation.DtMs, Seed: c.Simulation.Seed, Workers: c.Simulation.Workers,
 		DriveMean: c.Drive.Mean, DriveStd: c.Drive.Std, Synapses: c.synapseParams(),
-		Plasticity: rules,
+		Plasticity: rules, Drugs: drugs,
 	}
+}
+
+// DrugSchedule converts the drugs section.
+func (c *Config) DrugSchedule() (pharmacology.Schedule, error) {
+	var s pharmacology.Schedule
+	for i, d := range c.Drugs {
+		key := fmt.Sprintf("drugs[%d]", i)
+		drug, ok := pharmacology.Builtin(d.Name)
+		if !ok {
+			return nil, &pathError{key + ".name", fmt.Sprintf("name = %q, must be one of %s", d.Name, strings.Join(pharmacology.Names(), ", "))}
+		}
+		a := pharmacology.Application{Drug: drug, Conc: d.ConcentrationUM, AtMs: d.AtS * 1000, WashMs: d.WashInS * 1000, OutMs: d.WashOutS * 1000}
+		if err := a.Validate(); err != nil {
+			return nil, at(key, err)
+		}
+		s = append(s, a)
+	}
+	return s, nil
 }
 
 // MEAConfig converts and validates the mea section; it returns nil when

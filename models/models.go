@@ -52,6 +52,18 @@ const IzhikevichPeak = 30.0
 // (as in Izhikevich 2003, net.m).
 func (p Izhikevich) Rest() (v, u float64) { return -65, p.B * -65 }
 
+// RestingPotential returns the stable fixed point of v with u = bv, the
+// lower root of 0.04v² + (5 - b)v + 140 = 0 (-70 mV for RS); when there is
+// none (b > 5 - √22.4 ≈ 0.267) the minimum of the v-nullcline,
+// -(5 - b)/0.08.
+func (p Izhikevich) RestingPotential() float64 {
+	q := 5 - p.B
+	if disc := q*q - 4*0.04*140; disc >= 0 {
+		return (-q - math.Sqrt(disc)) / 0.08
+	}
+	return -q / 0.08
+}
+
 // Validate reports parameters outside the model's sensible domain.
 func (p Izhikevich) Validate() error {
 	switch {

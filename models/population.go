@@ -17,8 +17,11 @@ type Population struct {
 
 	// Izhikevich parameters, length NIzh; a and b premultiplied: adt = a·dt.
 	izhADt, izhB, izhC, izhD []float32
+	izhRest                  []float32 // resting potential, mV (SodiumBlock)
 	// AdEx constants, length N - NIzh.
 	adex []adex32
+
+	na float32 // unblocked fraction of the sodium channels (SetSodium)
 }
 
 // adex32 holds an AdEx neuron's parameters folded with dt for the kernel.
@@ -52,8 +55,8 @@ func NewPopulation(n, nIzh int, dt float64) *Population {
 		V: make([]float32, n), R: make([]float32, n),
 		NIzh: nIzh, dt: float32(dt),
 		izhADt: make([]float32, nIzh), izhB: make([]float32, nIzh),
-		izhC: make([]float32, nIzh), izhD: make([]float32, nIzh),
-		adex: make([]adex32, n-nIzh),
+		izhC: make([]float32, nIzh), izhD: make([]float32, nIzh), izhRest: make([]float32, nIzh),
+		adex: make([]adex32, n-nIzh), na: 1,
 	}
 }
 
@@ -73,6 +76,7 @@ func (p *Population) SetIzhikevich(i int, q Izhikevich) {
 	p.izhB[i] = float32(q.B)
 	p.izhC[i] = float32(q.C)
 	p.izhD[i] = float32(q.D)
+	p.izhRest[i] = float32(q.RestingPotential())
 	v, u := q.Rest()
 	p.V[i], p.R[i] = float32(v), float32(u)
 }
@@ -103,6 +107,13 @@ func (p *Population) Capacitance(i int) float64 {
 	return float64(a.dt) / float64(a.dtOverC)
 }
 
+// SetSodium sets the unblocked fraction s in [0, 1] of every neuron's
+// sodium channels (1 by default; see SodiumBlock in the package doc).
+func (p *Population) SetSodium(s float64) { p.na = float32(min(max(s, 0), 1)) }
+
+// Sodium returns the unblocked fraction of the sodium channels.
+func (p *Population) Sodium() float64 { return float64(p.na) }
+
 // Step advances neurons [lo, hi) by one forward-Euler step under the input
 // currents I (indexed like V, per unit capacitance, mV/ms). It appends the
 // indices of neurons that spiked to spikes and returns it, with the index of
@@ -114,6 +125,9 @@ func (p *Population) Step(lo, hi int, I []float32, spikes []int32) ([]int32, int
 	}
 	bad := -1
 	if m := min(hi, p.NIzh); lo < m {
+		if p.na < 1 {
+			p.blockIzhikevich(lo, m, I)
+		}
 		spikes, bad = p.stepIzhikevich(lo, m, I, spikes)
 	}
 	if m := max(lo, p.NIzh); m < hi {
@@ -140,8 +154,26 @@ func (p *Population) stepIzhikevich(lo, hi int, I []float32, spikes []int32) ([]
 	}, I[lo:hi], p.dt, int32(lo), spikes)
 }
 
+// blockIzhikevich removes the blocked part of the regenerative (sodium)
+// term of Izhikevich neurons [lo, hi) by adding
+// -(1-s)·0.04·max(0, v - v_rest)² to their input: with forward Euler this is
+// exactly stepping v' = 0.04v² + 5v + 140 - u + I - (1-s)·0.04·max(0, v - v_rest)²,
+// whose subthreshold part below rest is unchanged and whose upswing is
+// scaled by s (see the package doc).
+func (p *Population) blockIzhikevich(lo, hi int, I []float32) {
+	k := (1 - p.na) * 0.04
+	V, rest, I := p.V[lo:hi], p.izhRest[lo:hi], I[lo:hi]
+	for j, v := range V {
+		if d := v - rest[j]; d > 0 {
+			I[j] -= k * d * d
+		}
+	}
+}
+
 // stepAdEx is Brette & Gerstner (2005) eqs. 1-2 by forward Euler, with the
-// input per unit capacitance: V' = (-g_L(V-E_L) + g_L Δ_T e^((V-V_T)/Δ_T) - w)/C + I.
+// input per unit capacitance: V' = (-g_L(V-E_L) + s·g_L Δ_T e^((V-V_T)/Δ_T) - w)/C + I,
+// s the unblocked fraction of the sodium channels (the exponential term is
+// the sodium current's spike initiation; Brette & Gerstner 2005, Fig. 1).
 func (p *Population) stepAdEx(lo, hi int, I []float32, spikes []int32) ([]int32, int) {
 	V, R, I := p.V[lo:hi], p.R[lo:hi], I[lo:hi]
 	P := p.adex[lo-p.NIzh : hi-p.NIzh]
@@ -152,7 +184,7 @@ func (p *Population) stepAdEx(lo, hi int, I []float32, spikes []int32) ([]int32,
 		w := R[k]
 		arg := min((v-q.vT)*q.invDeltaT, 20)
 		ex := float32(fastmath.Exp(float64(arg)))
-		vn := v + q.dtOverC*(q.gLDeltaT*ex-q.gL*(v-q.eL)-w) + q.dt*I[k]
+		vn := v + q.dtOverC*(q.gLDeltaT*ex*p.na-q.gL*(v-q.eL)-w) + q.dt*I[k]
 		wn := w + q.dtOverTau*(q.a*(v-q.eL)-w)
 		if vn-vn != 0 || wn-wn != 0 { // before the reset, as above
 			if bad < 0 {

@@ -327,3 +327,55 @@ func benchmarkStep(b *testing.B, n, nIzh int) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/neuron-step")
 }
+
+// Sodium block: firing under a constant current (a few times rheobase)
+// falls as the free fraction s falls; at s = 0.01 Izhikevich neurons no
+// longer fire, while AdEx's exponential only moves its threshold up by
+// Δ_T ln(1/s) = 9.2 mV and keeps firing at this current.
+func TestSodiumBlock(t *testing.T) {
+	count := func(name string, s, I float64, steps int) (int, []float32) {
+		ty, _ := models.Builtin(name)
+		p := models.NewPopulation(1, 0, 0.1)
+		if ty.Kind == models.KindIzhikevich {
+			p = models.NewPopulation(1, 1, 0.1)
+			p.SetIzhikevich(0, ty.Izhikevich)
+		} else {
+			p.SetAdEx(0, ty.AdEx)
+		}
+		p.SetSodium(s)
+		cur := make([]float32, 1)
+		var n int
+		var trace []float32
+		for range steps {
+			cur[0] = float32(I)
+			sp, _ := p.Step(0, 1, cur, nil)
+			n += len(sp)
+			trace = append(trace, p.V[0])
+		}
+		return n, trace
+	}
+	for _, c := range []struct {
+		name string
+		I    float64
+	}{{"RS", 10}, {"FS", 10}, {"LTS", 10}, {"AdEx_RS", 4}} {
+		full, _ := count(c.name, 1, c.I, 10000)
+		half, _ := count(c.name, 0.5, c.I, 10000)
+		none, _ := count(c.name, 0.01, c.I, 10000)
+		silent := none == 0
+		if c.name == "AdEx_RS" {
+			silent = none < half
+		}
+		if !(full > half && silent) {
+			t.Errorf("%s: %d spikes free, %d at s = 0.5, %d at s = 0.01", c.name, full, half, none)
+		}
+	}
+	p := models.NewPopulation(1, 1, 0.5)
+	rs, _ := models.Builtin("RS")
+	p.SetIzhikevich(0, rs.Izhikevich)
+	if p.Sodium() != 1 {
+		t.Fatal("sodium not free by default")
+	}
+	if v := rs.Izhikevich.RestingPotential(); math.Abs(v+70) > 1e-9 {
+		t.Errorf("RS rests at %g mV, want -70 (0.04v² + 4.8v + 140 = 0)", v)
+	}
+}

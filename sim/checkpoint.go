@@ -338,5 +338,8 @@ func (e *Engine) restore(m map[string]npy.Array) error {
 		e.structTick, e.pruned, e.grew = st[0], st[1], st[2]
 	}
 	e.step = meta.Step
+	if e.drugSteps > 0 {
+		e.applyDrugs(e.step)
+	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/rng"
 	"github.com/bl1-go/bl1/models"
+	"github.com/bl1-go/bl1/pharmacology"
 	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/synapses"
 )
@@ -25,6 +26,9 @@ type Config struct {
 
 	// Plasticity lists the plasticity rules that run (none by default).
 	Plasticity plasticity.Rules
+
+	// Drugs are the antagonists added to the bath (none by default).
+	Drugs pharmacology.Schedule
 }
 
 // Validate checks the configuration; messages start with the config key.
@@ -44,6 +48,11 @@ func (c Config) Validate() error {
 	}
 	if err := c.Plasticity.Validate(); err != nil {
 		return fmt.Errorf("plasticity.%s", err)
+	}
+	for i, a := range c.Drugs {
+		if err := a.Validate(); err != nil {
+			return fmt.Errorf("drugs[%d].%w", i, err)
+		}
 	}
 	return nil
 }
@@ -145,6 +154,9 @@ type Engine struct {
 	probes   []int32   // neurons whose potential is sampled
 	probeBuf []float32 // [step in chunk][probe]
 
+	drugSteps int64 // the drug clock, steps (0: no drugs)
+	drugLast  int64 // its last tick: the effects are settled after it
+
 	plastic
 }
 
@@ -212,6 +224,12 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 	}
 	if err := e.setWiring(rowPtr, post, weight, delayMs); err != nil {
 		return nil, err
+	}
+	if len(cfg.Drugs) > 0 {
+		e.drugSteps = max(1, int64(math.Round(drugClockMs/cfg.Dt)))
+		settled := int64(math.Ceil(cfg.Drugs.SettledAfter() / cfg.Dt))
+		e.drugLast = settled - settled%e.drugSteps + e.drugSteps
+		e.applyDrugs(0)
 	}
 	if w > 1 {
 		e.bar = newBarrier(w)
@@ -313,6 +331,12 @@ func (e *Engine) Run(ctx context.Context, steps int64, obs ...Observer) error {
 			}
 		}
 		k := min(steps, chunk)
+		if e.drugSteps > 0 && e.step <= e.drugLast {
+			if e.step%e.drugSteps == 0 {
+				e.applyDrugs(e.step)
+			}
+			k = min(k, e.drugSteps-e.step%e.drugSteps) // a chunk ends at each tick of the drug clock
+		}
 		if e.structSteps > 0 {
 			k = min(k, e.structSteps-e.step%e.structSteps) // a chunk ends at each structural tick
 		}
@@ -364,6 +388,20 @@ func (e *Engine) Run(ctx context.Context, steps int64, obs ...Observer) error {
 		steps -= k
 	}
 	return nil
+}
+
+// drugClockMs is the interval at which drug effects follow their
+// concentrations while these change.
+const drugClockMs = 10
+
+// applyDrugs sets the receptor and sodium availabilities of the drug clock's
+// tick at or before step t (its last tick once they are settled), so that a
+// resumed run applies exactly what an uninterrupted one did.
+func (e *Engine) applyDrugs(t int64) {
+	t = min(t-t%e.drugSteps, e.drugLast)
+	av := e.cfg.Drugs.Availability(float64(t) * e.cfg.Dt)
+	e.Pop.SetSodium(av[pharmacology.Sodium])
+	e.Syn.SetAvailable(av[pharmacology.AMPA], av[pharmacology.NMDA], av[pharmacology.GABAA], av[pharmacology.GABAB])
 }
 
 // emitMerged reports step t's spikes, which are spread over the workers'

@@ -12,7 +12,8 @@ import (
 type State struct {
 	AMPA, NMDARise, NMDADecay, GABAA, GABABRise, GABABDecay []float32
 
-	k kernel.Syn
+	k    kernel.Syn
+	base kernel.Syn // arrival gains without antagonists
 }
 
 // tiny is the level below which a decaying conductance is set to zero: a
@@ -42,12 +43,26 @@ func NewState(n int, p Params, dt float64) *State {
 	if p.GABAB.Dual() {
 		k.DGABABr, k.InGABABr = dec(p.GABAB.TauRise), inGABAB
 	}
+	base := k
 	k.Prepare()
 	return &State{
 		AMPA: make([]float32, n), NMDARise: make([]float32, n), NMDADecay: make([]float32, n),
 		GABAA: make([]float32, n), GABABRise: make([]float32, n), GABABDecay: make([]float32, n),
-		k: k,
+		k: k, base: base,
 	}
+}
+
+// SetAvailable scales what arrives at each receptor by the fraction of it
+// that antagonists leave free (1 each by default): a competitive antagonist
+// keeps transmitter from opening channels, while channels already open
+// close with their own kinetics. Call it between steps, not during one.
+func (s *State) SetAvailable(ampa, nmda, gabaA, gabaB float64) {
+	b := &s.base
+	s.k.InAMPA = b.InAMPA * float32(ampa)
+	s.k.InNMDAr, s.k.InNMDAd = b.InNMDAr*float32(nmda), b.InNMDAd*float32(nmda)
+	s.k.InGABAA = b.InGABAA * float32(gabaA)
+	s.k.InGABABr, s.k.InGABABd = b.InGABABr*float32(gabaB), b.InGABABd*float32(gabaB)
+	s.k.Prepare()
 }
 
 // Len returns the number of neurons.

@@ -577,3 +577,31 @@ func TestDecayFactors(t *testing.T) {
 		}
 	}
 }
+
+// SetAvailable scales each receptor's arrivals by its free fraction and
+// leaves conductances already open alone.
+func TestSetAvailable(t *testing.T) {
+	p := Default()
+	s := NewState(1, p, 0.5)
+	v := []float32{-65}
+	cur := make([]float32, 1)
+	s.Advance(0, 1, []float32{1}, []float32{1}, v, cur)
+	full := [4]float32{s.AMPA[0], s.NMDA(0), s.GABAA[0], s.GABAB(0)}
+	s.SetAvailable(0.5, 0.25, 0, 1)
+	s2 := NewState(1, p, 0.5)
+	s2.SetAvailable(0.5, 0.25, 0, 1)
+	s2.Advance(0, 1, []float32{1}, []float32{1}, v, cur)
+	got := [4]float32{s2.AMPA[0], s2.NMDA(0), s2.GABAA[0], s2.GABAB(0)}
+	want := [4]float32{full[0] * 0.5, full[1] * 0.25, 0, full[3]}
+	for k := range got {
+		if diff := got[k] - want[k]; diff > 1e-6 || diff < -1e-6 {
+			t.Errorf("receptor %d: %g, want %g", k, got[k], want[k])
+		}
+	}
+	// The first state's open AMPA conductance only decays.
+	before := s.AMPA[0]
+	s.Advance(0, 1, []float32{0}, []float32{0}, v, cur)
+	if d := float64(s.AMPA[0]) - float64(before)*math.Exp(-0.5/p.AMPA.TauDecay); d > 1e-6 || d < -1e-6 {
+		t.Errorf("open AMPA conductance %g after a step, want %g", s.AMPA[0], float64(before)*math.Exp(-0.5/p.AMPA.TauDecay))
+	}
+}

@@ -35,12 +35,14 @@ type Syn struct {
 }
 
 // Prepare derives the kernel's internal form of the constants; call it
-// again after changing a field.
+// again after changing a field (it does not allocate then).
 func (k *Syn) Prepare() {
 	f := [17]float32{k.DAMPA, k.DNMDAr, k.DNMDAd, k.DGABAA, k.DGABABr, k.DGABABd,
 		k.InAMPA, k.InNMDAr, k.InNMDAd, k.InGABAA, k.InGABABr, k.InGABABd,
 		k.EAMPA, k.ENMDA, k.EGABAA, k.EGABAB, k.MgK}
-	k.vec = new([17][8]float32)
+	if k.vec == nil {
+		k.vec = new([17][8]float32)
+	}
 	for i, x := range f {
 		for j := range 8 {
 			k.vec[i][j] = x

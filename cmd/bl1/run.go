@@ -136,7 +136,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 // outputFiles are the names of the run-folder contract, removed before a
 // run so that no stale file can pass for part of the new run.
 var outputFiles = []string{"config.yaml", "spikes.npz", "neurons.npz", "rate.npz", "probes.npz",
-	"synapses.npz", "summary.json", "raster.png", "rate.png", "weights.png", "checkpoint.npz"}
+	"synapses.npz", "summary.json", "raster.png", "rate.png", "weights.png", "checkpoint.npz",
+	"mea_layout.npz", "mea_spikes.npz", "mea_counts.npz", "mea_stims.npz", "lfp.npy", "mea_heatmap.png", "mea_raster.png",
+	"validation.json", "bursts.png", "burst_raster.png", "burst_stats.png", "isi.png", "avalanches.png"}
 
 // prepareDir creates the output folder, checks that it is writable and
 // removes a previous run's files.

@@ -255,3 +255,15 @@ func (a Array) Bytes() ([]byte, error) {
 	}
 	return a.Data, nil
 }
+
+// Bool returns the values of a '|b1' array.
+func (a Array) Bool() ([]bool, error) {
+	if err := a.check("|b1"); err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(a.Data))
+	for i, b := range a.Data {
+		out[i] = b != 0
+	}
+	return out, nil
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/bl1-go/bl1/configs"
+)
+
+// Drugs on the Wagenaar culture (60 s, one seed), against the published
+// qualitative effects on cortical cultures: TTX silences them; CNQX
+// abolishes network bursts (Robinson et al. 1993, J Neurophysiol 70:1606);
+// NMDA block by APV reduces bursting (there: shorter bursts; here they
+// vanish, see the note in wagenaar.yaml); GABA_A block by bicuculline makes
+// activity more synchronous and raises the firing rate.
+func TestDrugEffects(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs five 60 s cultures")
+	}
+	stats := func(drug string) map[string]float64 {
+		sets := []string{"simulation.duration_s=60", "simulation.seed=1", "outputs.plots=false"}
+		if drug != "" {
+			sets = append(sets, "drugs=["+drug+"]")
+		}
+		cfg, err := configs.Load("wagenaar.yaml", sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if _, err := Simulate(context.Background(), cfg, Options{Name: "wagenaar.yaml", Dir: dir, Progress: io.Discard}); err != nil {
+			t.Fatal(err)
+		}
+		v, _, err := validateRun(dir, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%-45s rate %.3g Hz, %.3g bursts/min, %.3g ms, recruitment %.3g, in bursts %.3g", drug,
+			v.Stats["mean_rate_hz"], v.Stats["bursts_per_min"], v.Stats["burst_duration_ms"], v.Stats["recruitment"], v.Stats["fraction_in_bursts"])
+		return v.Stats
+	}
+	ctl := stats("")
+	if ctl["bursts_per_min"] < 3 || !(ctl["recruitment"] >= 0.5) {
+		t.Fatalf("the control culture does not burst: %v", ctl)
+	}
+	if s := stats("{name: TTX, concentration_um: 1}"); s["mean_rate_hz"] != 0 {
+		t.Errorf("TTX: %g Hz, want silence", s["mean_rate_hz"])
+	}
+	// Network bursts recruit at least half the active channels; what the
+	// detector finds under CNQX are coincidences on a channel or two.
+	if s := stats("{name: CNQX, concentration_um: 10}"); s["recruitment"] >= 0.5 || s["fraction_in_bursts"] > 0.1*ctl["fraction_in_bursts"] {
+		t.Errorf("CNQX: recruitment %g, %g of spikes in bursts (control %g)", s["recruitment"], s["fraction_in_bursts"], ctl["fraction_in_bursts"])
+	}
+	if s := stats("{name: APV, concentration_um: 50}"); !(s["fraction_in_bursts"] < 0.5*ctl["fraction_in_bursts"]) {
+		t.Errorf("APV: %g of spikes in bursts, control %g", s["fraction_in_bursts"], ctl["fraction_in_bursts"])
+	}
+	s := stats("{name: bicuculline, concentration_um: 10}")
+	if !(s["recruitment"] > ctl["recruitment"]) || !(s["mean_rate_hz"] > ctl["mean_rate_hz"]) {
+		t.Errorf("bicuculline: recruitment %g (control %g), rate %g Hz (control %g)", s["recruitment"], ctl["recruitment"], s["mean_rate_hz"], ctl["mean_rate_hz"])
+	}
+}
+
+// wagenaar.yaml passes every published range for 5 of 5 seeds over 120 s
+// (the issue's acceptance bar), run as `bl1 sweep` runs them.
+func TestWagenaarSeeds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs five 120 s cultures")
+	}
+	dir := t.TempDir()
+	code, stdout, stderr := bl1(t, "sweep", "wagenaar.yaml", "-grid", "simulation.duration_s=120", "-seeds", "1,2,3,4,5", "-o", dir, "-quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "| 5/5 |") {
+		t.Fatalf("not every seed passes:\n%s", stdout)
+	}
+}

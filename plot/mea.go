@@ -363,30 +363,42 @@ func equalAspect(p *plot.Plot, c draw.Canvas) {
 // rasterised into a fixed image, so the cost stays bounded for millions of
 // events.
 func ChannelRaster(path, title string, tMs []float64, row []int32, rows int, labels []string, t0Ms, t1Ms float64, stimMs []float64) error {
-	if len(tMs) != len(row) {
-		return fmt.Errorf("plot: channel raster has %d times and %d rows, want equal lengths", len(tMs), len(row))
-	}
-	if rows <= 0 {
-		return fmt.Errorf("plot: channel raster has %d rows, want at least 1", rows)
-	}
-	if labels != nil && len(labels) != rows {
-		return fmt.Errorf("plot: channel raster has %d labels for %d rows", len(labels), rows)
-	}
-	if !finite(t0Ms) || !finite(t1Ms) || t1Ms <= t0Ms {
-		return fmt.Errorf("plot: channel raster window [%g, %g] ms: want finite t0 < t1", t0Ms, t1Ms)
+	if err := checkRaster("channel raster", tMs, row, rows, labels, t0Ms, t1Ms); err != nil {
+		return err
 	}
 	img, band, err := channelImage(tMs, row, rows, t0Ms, t1Ms, stimMs)
 	if err != nil {
 		return err
 	}
-	h := img.Bounds().Dy() - band
+	return saveRaster(path, title, "channel", img, band, "stim", rows, labels, t0Ms, t1Ms)
+}
 
+// checkRaster validates the inputs of a raster of events on rows.
+func checkRaster(what string, tMs []float64, row []int32, rows int, labels []string, t0Ms, t1Ms float64) error {
+	switch {
+	case len(tMs) != len(row):
+		return fmt.Errorf("plot: %s has %d times and %d rows, want equal lengths", what, len(tMs), len(row))
+	case rows <= 0:
+		return fmt.Errorf("plot: %s has %d rows, want at least 1", what, rows)
+	case labels != nil && len(labels) != rows:
+		return fmt.Errorf("plot: %s has %d labels for %d rows", what, len(labels), rows)
+	case !finite(t0Ms) || !finite(t1Ms) || t1Ms <= t0Ms:
+		return fmt.Errorf("plot: %s window [%g, %g] ms: want finite t0 < t1", what, t0Ms, t1Ms)
+	}
+	return nil
+}
+
+// saveRaster frames a rasterised image of rows (band pixel rows on top
+// for a row named bandLabel, when band > 0) with a time axis in seconds and
+// at most 16 row labels.
+func saveRaster(path, title, ylabel string, img *image.RGBA, band int, bandLabel string, rows int, labels []string, t0Ms, t1Ms float64) error {
+	h := img.Bounds().Dy() - band
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "time (s)"
 	p.X.Tick.Marker = trimmedTicks{}
-	p.Y.Label.Text = "channel"
-	top := float64(rows) * float64(h+band) / float64(h) // data height with the stim row
+	p.Y.Label.Text = ylabel
+	top := float64(rows) * float64(h+band) / float64(h) // data height with the band
 	p.Add(plotter.NewImage(img, t0Ms/1000, 0, t1Ms/1000, top))
 	p.X.Min, p.X.Max = t0Ms/1000, t1Ms/1000
 	p.Y.Min, p.Y.Max = 0, top
@@ -400,7 +412,7 @@ func ChannelRaster(path, title string, tMs []float64, row []int32, rows int, lab
 		ticks = append(ticks, plot.Tick{Value: float64(k) + 0.5, Label: l})
 	}
 	if band > 0 {
-		ticks = append(ticks, plot.Tick{Value: (float64(rows) + top) / 2, Label: "stim"})
+		ticks = append(ticks, plot.Tick{Value: (float64(rows) + top) / 2, Label: bandLabel})
 	}
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	height := min(max(3*vg.Inch, 1.5*vg.Inch+vg.Length(rows)*0.12*vg.Inch), 6*vg.Inch)

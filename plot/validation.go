@@ -148,17 +148,8 @@ func BurstRate(path, title string, t0Ms, binMs float64, rate []float64, bursts [
 // fixed image, so the cost stays bounded for millions of events and
 // bursts.
 func BurstRaster(path, title string, tMs []float64, row []int32, rows int, labels []string, t0Ms, t1Ms float64, bursts [][2]float64) error {
-	if len(tMs) != len(row) {
-		return fmt.Errorf("plot: burst raster has %d times and %d rows, want equal lengths", len(tMs), len(row))
-	}
-	if rows <= 0 {
-		return fmt.Errorf("plot: burst raster has %d rows, want at least 1", rows)
-	}
-	if labels != nil && len(labels) != rows {
-		return fmt.Errorf("plot: burst raster has %d labels for %d rows", len(labels), rows)
-	}
-	if !finite(t0Ms) || !finite(t1Ms) || t1Ms <= t0Ms {
-		return fmt.Errorf("plot: burst raster window [%g, %g] ms: want finite t0 < t1", t0Ms, t1Ms)
+	if err := checkRaster("burst raster", tMs, row, rows, labels, t0Ms, t1Ms); err != nil {
+		return err
 	}
 	if err := checkBursts(bursts); err != nil {
 		return err
@@ -168,30 +159,7 @@ func BurstRaster(path, title string, tMs []float64, row []int32, rows int, label
 		return err
 	}
 	img, band := shadeBursts(events, bursts, t0Ms, t1Ms)
-	h := img.Bounds().Dy() - band
-
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "time (s)"
-	p.X.Tick.Marker = trimmedTicks{}
-	p.Y.Label.Text = "unit"
-	top := float64(rows) * float64(h+band) / float64(h) // data height with the burst row
-	p.Add(plotter.NewImage(img, t0Ms/1000, 0, t1Ms/1000, top))
-	p.X.Min, p.X.Max = t0Ms/1000, t1Ms/1000
-	p.Y.Min, p.Y.Max = 0, top
-	step := (rows + 15) / 16
-	var ticks []plot.Tick
-	for k := 0; k < rows; k += step {
-		l := strconv.Itoa(k)
-		if labels != nil {
-			l = labels[k]
-		}
-		ticks = append(ticks, plot.Tick{Value: float64(k) + 0.5, Label: l})
-	}
-	ticks = append(ticks, plot.Tick{Value: (float64(rows) + top) / 2, Label: "burst"})
-	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-	height := min(max(3*vg.Inch, 1.5*vg.Inch+vg.Length(rows)*0.12*vg.Inch), 6*vg.Inch)
-	return save(p, 10*vg.Inch, height, path)
+	return saveRaster(path, title, "unit", img, band, "burst", rows, labels, t0Ms, t1Ms)
 }
 
 // shadeBursts returns the event image of a raster with a band of band

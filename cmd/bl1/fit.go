@@ -79,10 +79,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usageError{err}
+		return err
 	}
 	switch {
 	case len(pos) != 1:

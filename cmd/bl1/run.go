@@ -40,12 +40,15 @@ func (s *setList) String() string     { return fmt.Sprint(*s) }
 func (s *setList) Set(v string) error { *s = append(*s, v); return nil }
 
 // parseInterleaved parses flags that may come before or after positional
-// arguments (bl1 run my.yaml -o out).
+// arguments (bl1 run my.yaml -o out); errors are usage errors (exit 2).
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			return nil, usageError{err}
 		}
 		if fs.NArg() == 0 {
 			return pos, nil
@@ -74,10 +77,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usageError{err}
+		return err
 	}
 	if len(pos) > 1 {
 		return badInput("run takes at most one config, got %d: %v", len(pos), pos)

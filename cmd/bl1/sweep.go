@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,10 +51,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usageError{err}
+		return err
 	}
 	if len(pos) != 1 {
 		return badInput("sweep takes one config, got %d", len(pos))

@@ -62,10 +62,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usageError{err}
+		return err
 	}
 	if len(pos) > 1 {
 		return badInput("validate takes at most one config or run folder, got %d", len(pos))

@@ -201,6 +201,18 @@ func (r *Rig) Observers() []sim.Observer {
 	return []sim.Observer{r.Rec}
 }
 
+// Delivered returns the pulses of this run (from the engine's step when the
+// rig was made) before step end.
+func (r *Rig) Delivered(end int64) []Pulse {
+	var out []Pulse
+	for _, p := range r.Stim.Pulses() {
+		if p.Step >= r.start && p.Step < end {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Summary describes what a rig recorded, for summary.json.
 type Summary struct {
 	Layout            string  `json:"layout"`
@@ -252,12 +264,10 @@ func (r *Rig) Write(dir string, end int64) (Summary, []float64, error) {
 	var t []float64
 	var ch []int32
 	var q []float32
-	for _, p := range r.Stim.Pulses() {
-		if p.Step >= r.start && p.Step < end {
-			t = append(t, float64(p.Step)*r.dt)
-			ch = append(ch, p.Electrode)
-			q = append(q, p.ChargeNC)
-		}
+	for _, p := range r.Delivered(end) {
+		t = append(t, float64(p.Step)*r.dt)
+		ch = append(ch, p.Electrode)
+		q = append(q, p.ChargeNC)
 	}
 	s.Pulses = len(t)
 	z, err := npy.Create(filepath.Join(dir, "mea_stims.npz"))

@@ -148,19 +148,25 @@ func (s Schedule) Availability(t float64) [NTargets]float64 {
 	for i := range out {
 		out[i] = 1
 	}
-	conc := map[string]float64{}
-	drugs := map[string]Drug{}
-	var names []string
-	for _, a := range s {
-		if _, ok := conc[a.Drug.Name]; !ok {
-			names = append(names, a.Drug.Name)
+	// Each drug at its first application, in schedule order (the product
+	// is then deterministic), with the concentrations of all of its
+	// applications. Schedules are short: quadratic and allocation-free, as
+	// the engine calls this while it runs.
+	for i, a := range s {
+		first := true
+		for _, b := range s[:i] {
+			first = first && b.Drug.Name != a.Drug.Name
 		}
-		conc[a.Drug.Name] += a.Concentration(t)
-		drugs[a.Drug.Name] = a.Drug
-	}
-	for _, n := range names { // in schedule order: the product is deterministic
-		d := drugs[n]
-		out[d.Target] *= 1 - d.Block(conc[n])
+		if !first {
+			continue
+		}
+		var c float64
+		for _, b := range s[i:] {
+			if b.Drug.Name == a.Drug.Name {
+				c += b.Concentration(t)
+			}
+		}
+		out[a.Drug.Target] *= 1 - a.Drug.Block(c)
 	}
 	return out
 }

@@ -70,6 +70,9 @@ func TestAvailability(t *testing.T) {
 	if got := s.Targets(); len(got) != 2 || got[0] != Sodium || got[1] != AMPA {
 		t.Errorf("targets %v", got)
 	}
+	if n := testing.AllocsPerRun(100, func() { s.Availability(150) }); n != 0 {
+		t.Errorf("Availability allocates %g times", n)
+	}
 	if e := (Schedule{{Drug: APV, Conc: 1, AtMs: 10, WashMs: 100, OutMs: 500}}).SettledAfter(); e != 1900 {
 		t.Errorf("settled after %g ms, want 1900", e)
 	}

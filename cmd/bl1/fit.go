@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -180,7 +178,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	if dir == "" {
 		dir = filepath.Join("fits", "fit-"+time.Now().Format("20060102-150405"))
 	}
-	if err := prepareFitDir(dir); err != nil {
+	if err := prepareOutput(dir, fitFiles); err != nil {
 		return err
 	}
 	opt := adjoint.Options{Surrogate: sf, DetachReset: true, ClipAdjoint: *clip}
@@ -274,26 +272,6 @@ func fitKnobs(list string, m *adjoint.Model, p *adjoint.Params, cfg *configs.Con
 		}
 	}
 	return ks, nil
-}
-
-// prepareFitDir creates the output folder, checks that it is writable and
-// removes a previous fit's files.
-func prepareFitDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return badInput("output folder %s: %v", dir, err)
-	}
-	f, err := os.CreateTemp(dir, ".write-test-*")
-	if err != nil {
-		return badInput("output folder %s is not writable: %v", dir, err)
-	}
-	f.Close()
-	os.Remove(f.Name())
-	for _, n := range fitFiles {
-		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return badInput("output folder %s: %v", dir, err)
-		}
-	}
-	return nil
 }
 
 // writeFit writes the fitted config, fit.json and the loss curves.

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -89,17 +88,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if *resume != "" && len(pos) == 1 {
 		return badInput("-resume takes the config from the checkpoint; do not also give %s", pos[0])
 	}
-	for _, f := range []struct{ flag, val, key string }{
-		{"-seed", *seed, "simulation.seed"}, {"-workers", *workers, "simulation.workers"}, {"-duration", *duration, "simulation.duration_s"},
-		{"-checkpoint-every", *ckptEvery, "simulation.checkpoint_every_s"},
-	} {
-		if f.val == "" {
-			continue
-		}
-		if _, err := strconv.ParseFloat(f.val, 64); err != nil {
-			return badInput("%s %q: not a number", f.flag, f.val)
-		}
-		sets = append(sets, f.key+"="+f.val)
+	if err := overrideFlags(&sets, flagSet{"-seed", *seed, "simulation.seed"}, flagSet{"-workers", *workers, "simulation.workers"},
+		flagSet{"-duration", *duration, "simulation.duration_s"}, flagSet{"-checkpoint-every", *ckptEvery, "simulation.checkpoint_every_s"}); err != nil {
+		return err
 	}
 	var cfg *configs.Config
 	if *resume != "" {
@@ -140,9 +131,21 @@ var outputFiles = []string{"config.yaml", "spikes.npz", "neurons.npz", "rate.npz
 	"mea_layout.npz", "mea_spikes.npz", "mea_counts.npz", "mea_stims.npz", "lfp.npy", "mea_heatmap.png", "mea_raster.png",
 	"validation.json", "bursts.png", "burst_raster.png", "burst_stats.png", "isi.png", "avalanches.png"}
 
-// prepareDir creates the output folder, checks that it is writable and
-// removes a previous run's files.
+// prepareDir creates the output folder of a run, checks that it is
+// writable and removes a previous run's files.
 func prepareDir(dir string) error {
+	files := slices.Clone(outputFiles)
+	old, _ := filepath.Glob(filepath.Join(dir, "weights_*.npz"))
+	for _, p := range old {
+		files = append(files, filepath.Base(p))
+	}
+	return prepareOutput(dir, files)
+}
+
+// prepareOutput creates an output folder, checks that it is writable and
+// removes the files (names in dir) that a previous command left, so that
+// none can pass for part of the new output.
+func prepareOutput(dir string, files []string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return badInput("output folder %s: %v", dir, err)
 	}
@@ -152,12 +155,8 @@ func prepareDir(dir string) error {
 	}
 	f.Close()
 	os.Remove(f.Name())
-	old, _ := filepath.Glob(filepath.Join(dir, "weights_*.npz"))
-	for _, n := range outputFiles {
-		old = append(old, filepath.Join(dir, n))
-	}
-	for _, p := range old {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+	for _, n := range files {
+		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return badInput("output folder %s: %v", dir, err)
 		}
 	}
@@ -461,10 +460,8 @@ func meaPlots(dir string, rig *mea.Rig, rates []float64, start, end int64, dt fl
 		labels[i] = l.Label(int(e))
 	}
 	var stim []float64
-	for _, p := range rig.Stim.Pulses() {
-		if p.Step >= start && p.Step < end {
-			stim = append(stim, float64(p.Step)*dt)
-		}
+	for _, p := range rig.Delivered(end) {
+		stim = append(stim, float64(p.Step)*dt)
 	}
 	title = fmt.Sprintf("%s: %d channels, %d events", l.Name, len(chans), len(t))
 	return plot.ChannelRaster(filepath.Join(dir, "mea_raster.png"), title, t, row, len(chans), labels, float64(start)*dt, float64(end)*dt, stim)

@@ -92,7 +92,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		}
 		seeds = append(seeds, v)
 	}
-	if err := overrideFlags(&sets, "", "", *duration); err != nil {
+	if err := overrideFlags(&sets, flagSet{"-duration", *duration, "simulation.duration_s"}); err != nil {
 		return err
 	}
 	// Check every point's config before running any.

@@ -81,7 +81,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 			return badInput("%s is a run folder: -set, -seed and -duration apply only when validate runs a config", target)
 		}
 	} else {
-		if err := overrideFlags(&sets, *seed, "", *duration); err != nil {
+		if err := overrideFlags(&sets, flagSet{"-seed", *seed, "simulation.seed"}, flagSet{"-duration", *duration, "simulation.duration_s"}); err != nil {
 			return err
 		}
 		cfg, err := configs.Load(target, sets)
@@ -133,16 +133,17 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 // errValidationFailed makes the exit status 1 without another message.
 var errValidationFailed = errors.New("some statistics are out of range")
 
-// overrideFlags turns numeric flags into -set overrides.
-func overrideFlags(sets *setList, seed, workers, duration string) error {
-	for _, f := range []struct{ flag, val, key string }{
-		{"-seed", seed, "simulation.seed"}, {"-workers", workers, "simulation.workers"}, {"-duration", duration, "simulation.duration_s"},
-	} {
+// flagSet is a numeric flag that overrides a config key.
+type flagSet struct{ flag, val, key string }
+
+// overrideFlags turns the numeric flags that were given into -set
+// overrides.
+func overrideFlags(sets *setList, flags ...flagSet) error {
+	for _, f := range flags {
 		if f.val == "" {
 			continue
 		}
-		var x float64
-		if _, err := fmt.Sscan(f.val, &x); err != nil {
+		if _, err := strconv.ParseFloat(f.val, 64); err != nil {
 			return badInput("%s %q: not a number", f.flag, f.val)
 		}
 		*sets = append(*sets, f.key+"="+f.val)
@@ -294,12 +295,8 @@ func validationPlots(dir string, rep *analysis.Report) error {
 	if err := plot.BurstRate(filepath.Join(dir, "bursts.png"), title, n.T0, binMs, rate, spans, 0); err != nil {
 		return err
 	}
-	labels := make([]string, units.N)
-	for i := range labels {
-		labels[i] = strconv.Itoa(i)
-	}
 	if err := plot.BurstRaster(filepath.Join(dir, "burst_raster.png"), fmt.Sprintf("%d %s with the bursts", units.N, of),
-		units.T, units.ID, units.N, labels, units.T0, units.T1, spans); err != nil {
+		units.T, units.ID, units.N, nil, units.T0, units.T1, spans); err != nil {
 		return err
 	}
 	if err := plot.BurstStats(filepath.Join(dir, "burst_stats.png"), "network bursts", durs, ibis, recr); err != nil {

@@ -42,6 +42,11 @@ func (r *Report) Value(key string) float64 {
 	return math.NaN()
 }
 
+// SynchronyBinMs is the bin of Analyze's synchrony χ: about the width of
+// a network burst's rise, so that units firing in the same burst count as
+// synchronous.
+const SynchronyBinMs = 10
+
 // Options tune Analyze.
 type Options struct {
 	Bootstraps int // of the avalanche power-law goodness of fit (0: no p-values)
@@ -52,7 +57,8 @@ type Options struct {
 //
 //   - firing: the neurons' mean rate; on the units (channels when an MEA
 //     recorded, else neurons) the fraction active (rate above
-//     DefaultActiveHz), the median ISI CV and the burstiness index;
+//     DefaultActiveHz), the median ISI CV, the burstiness index and the
+//     synchrony χ in bins of SynchronyBinMs;
 //   - network bursts: the electrode method of Wagenaar et al. 2006
 //     (Wagenaar2006 with its parameters) on channels, else the
 //     population-rate threshold (RateThreshold with BL-1's parameters) on
@@ -111,6 +117,11 @@ func Analyze(r Recording, opt Options) (*Report, error) {
 		bi = math.NaN()
 	}
 	add("burstiness_index", "burstiness index (Wagenaar 2005)", "", bi, of)
+	chi, err := Synchrony(units, SynchronyBinMs)
+	if err != nil {
+		chi = math.NaN()
+	}
+	add("synchrony", "synchrony χ (Golomb 1993), 10 ms bins", "", chi, of)
 
 	st, err := SummarizeBursts(units, rep.Bursts)
 	if err != nil {

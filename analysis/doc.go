@@ -5,7 +5,8 @@
 //
 //   - Firing (rates.go): per-unit rates, the fraction of active units
 //     (> 0.1 Hz), ISI coefficients of variation, the burstiness index of
-//     Wagenaar et al. (2005, J Neurosci 25:680), the population rate.
+//     Wagenaar et al. (2005, J Neurosci 25:680), the population rate;
+//     synchrony (synchrony.go): Golomb's χ (Golomb & Rinzel 1993).
 //   - Network bursts (bursts.go): the population-rate threshold detector of
 //     BL-1 (RateThreshold) and the electrode method of Wagenaar, Pine &
 //     Potter (2006, BMC Neurosci 7:11; Wagenaar2006): per-channel burstlets

@@ -432,6 +432,7 @@ func BenchmarkRates10k(b *testing.B) {
 		_, _ = analysis.FractionActive(e, analysis.DefaultActiveHz)
 		_, _ = analysis.BurstinessIndex(e)
 		_, _ = analysis.PopulationRate(e, 10, 0)
+		_, _ = analysis.Synchrony(e, analysis.SynchronyBinMs)
 	}
 	b.ReportMetric(float64(len(e.T)), "events")
 }

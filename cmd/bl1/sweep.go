@@ -155,7 +155,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	for _, c := range analysis.Wagenaar2006Ranges {
 		keys = append(keys, c.Key)
 	}
-	keys = append(keys, "active_fraction", "isi_cv_median", "burstiness_index", "ibi_mean_s", "fraction_in_bursts",
+	keys = append(keys, "active_fraction", "isi_cv_median", "burstiness_index", "synchrony", "ibi_mean_s", "fraction_in_bursts",
 		"avalanche_size_alpha", "avalanche_duration_alpha", "branching_mr")
 	if err := atomicfile.Write(filepath.Join(dir, "sweep.csv"), func(w io.Writer) error { return fit.WriteCSV(w, runs, keys) }); err != nil {
 		return err

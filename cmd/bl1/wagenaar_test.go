@@ -9,18 +9,28 @@ import (
 	"github.com/bl1-go/bl1/configs"
 )
 
-// Drugs on the Wagenaar culture (60 s, one seed), against the published
+// Drugs on the Wagenaar culture (60 s, two seeds), against the published
 // qualitative effects on cortical cultures: TTX silences them; CNQX
 // abolishes network bursts (Robinson et al. 1993, J Neurophysiol 70:1606);
-// NMDA block by APV reduces bursting (there: shorter bursts; here they
-// vanish, see the note in wagenaar.yaml); GABA_A block by bicuculline makes
-// activity more synchronous and raises the firing rate.
+// APV leaves AMPA-driven network bursts that are shorter, without the NMDA
+// tail; bicuculline raises the firing rate and synchrony (here: Golomb's χ
+// of the channels). Bicuculline's rise in burst rate is not asserted: this
+// culture does not show it (see wagenaar.yaml).
 func TestDrugEffects(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs five 60 s cultures")
+		t.Skip("runs ten 60 s cultures")
 	}
+	for _, seed := range []string{"1", "2"} {
+		t.Run("seed"+seed, func(t *testing.T) {
+			t.Parallel()
+			testDrugEffects(t, seed)
+		})
+	}
+}
+
+func testDrugEffects(t *testing.T, seed string) {
 	stats := func(drug string) map[string]float64 {
-		sets := []string{"simulation.duration_s=60", "simulation.seed=1", "outputs.plots=false"}
+		sets := []string{"simulation.duration_s=60", "simulation.seed=" + seed, "simulation.workers=1", "outputs.plots=false"}
 		if drug != "" {
 			sets = append(sets, "drugs=["+drug+"]")
 		}
@@ -36,8 +46,9 @@ func TestDrugEffects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%-45s rate %.3g Hz, %.3g bursts/min, %.3g ms, recruitment %.3g, in bursts %.3g", drug,
-			v.Stats["mean_rate_hz"], v.Stats["bursts_per_min"], v.Stats["burst_duration_ms"], v.Stats["recruitment"], v.Stats["fraction_in_bursts"])
+		t.Logf("%-45s rate %.3g Hz, %.3g bursts/min, %.3g ms, recruitment %.3g, in bursts %.3g, synchrony %.3g", drug,
+			v.Stats["mean_rate_hz"], v.Stats["bursts_per_min"], v.Stats["burst_duration_ms"], v.Stats["recruitment"],
+			v.Stats["fraction_in_bursts"], v.Stats["synchrony"])
 		return v.Stats
 	}
 	ctl := stats("")
@@ -52,12 +63,14 @@ func TestDrugEffects(t *testing.T) {
 	if s := stats("{name: CNQX, concentration_um: 10}"); s["recruitment"] >= 0.5 || s["fraction_in_bursts"] > 0.1*ctl["fraction_in_bursts"] {
 		t.Errorf("CNQX: recruitment %g, %g of spikes in bursts (control %g)", s["recruitment"], s["fraction_in_bursts"], ctl["fraction_in_bursts"])
 	}
-	if s := stats("{name: APV, concentration_um: 50}"); !(s["fraction_in_bursts"] < 0.5*ctl["fraction_in_bursts"]) {
-		t.Errorf("APV: %g of spikes in bursts, control %g", s["fraction_in_bursts"], ctl["fraction_in_bursts"])
+	// Bursts persist (at least 2 a minute, recruiting most channels) and
+	// last at most 3/4 of the control's.
+	if s := stats("{name: APV, concentration_um: 50}"); s["bursts_per_min"] < 2 || !(s["recruitment"] >= 0.5) ||
+		!(s["burst_duration_ms"] < 0.75*ctl["burst_duration_ms"]) {
+		t.Errorf("APV: %g bursts/min recruiting %g, %g ms (control %g ms)", s["bursts_per_min"], s["recruitment"], s["burst_duration_ms"], ctl["burst_duration_ms"])
 	}
-	s := stats("{name: bicuculline, concentration_um: 10}")
-	if !(s["recruitment"] > ctl["recruitment"]) || !(s["mean_rate_hz"] > ctl["mean_rate_hz"]) {
-		t.Errorf("bicuculline: recruitment %g (control %g), rate %g Hz (control %g)", s["recruitment"], ctl["recruitment"], s["mean_rate_hz"], ctl["mean_rate_hz"])
+	if s := stats("{name: bicuculline, concentration_um: 10}"); !(s["synchrony"] > ctl["synchrony"]) || !(s["mean_rate_hz"] > ctl["mean_rate_hz"]) {
+		t.Errorf("bicuculline: synchrony %g (control %g), rate %g Hz (control %g)", s["synchrony"], ctl["synchrony"], s["mean_rate_hz"], ctl["mean_rate_hz"])
 	}
 }
 

@@ -121,7 +121,7 @@ func Analyze(r Recording, opt Options) (*Report, error) {
 	if err != nil {
 		chi = math.NaN()
 	}
-	add("synchrony", "synchrony χ (Golomb 1993), 10 ms bins", "", chi, of)
+	add("synchrony", fmt.Sprintf("synchrony χ (Golomb 1993), %g ms bins", float64(SynchronyBinMs)), "", chi, of)
 
 	st, err := SummarizeBursts(units, rep.Bursts)
 	if err != nil {

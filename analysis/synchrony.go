@@ -31,7 +31,7 @@ func Synchrony(e Events, binMs float64) (float64, error) {
 	sum2 := make([]float64, e.N)  // Σ_t c_i(t)²
 	total := make([]float64, e.N) // Σ_t c_i(t)
 	var touched []int32           // units with events in this bin
-	var popSum, popSum2 float64   // Σ_t S(t), Σ_t S(t)² of the bins' totals S
+	var popSum2 float64           // Σ_t S(t)² of the bins' totals S
 	flush := func() {
 		var s float64
 		for _, u := range touched {
@@ -42,7 +42,6 @@ func Synchrony(e Events, binMs float64) (float64, error) {
 			count[u] = 0
 		}
 		touched = touched[:0]
-		popSum += s
 		popSum2 += s * s
 	}
 	bin := 0
@@ -63,10 +62,11 @@ func Synchrony(e Events, binMs float64) (float64, error) {
 	}
 	flush()
 	n, fb := 0, float64(nb)
-	var varUnits float64
+	var varUnits, popSum float64 // popSum = Σ_t S(t)
 	for i := range total {
 		if total[i] > 0 {
 			n++
+			popSum += total[i]
 			m := total[i] / fb
 			varUnits += sum2[i]/fb - m*m
 		}

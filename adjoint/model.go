@@ -109,6 +109,9 @@ func (m *Model) Validate() error {
 	if err := m.Synapses.Validate(); err != nil {
 		return fmt.Errorf("adjoint: synapses: %w", err)
 	}
+	if m.Synapses.TonicGABAA != 0 {
+		return errors.New("adjoint: synapses: tonic_gaba_a is not modelled by the gradient paths; set it to 0 to fit or train")
+	}
 	return nil
 }
 

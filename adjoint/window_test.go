@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bl1-go/bl1/adjoint"
@@ -278,5 +279,10 @@ func TestValidation(t *testing.T) {
 	m2.Delay = append([]int32{0}, m.Delay[1:]...)
 	if _, err := adjoint.NewWindow(&m2, 5, adjoint.Options{}); err == nil {
 		t.Error("NewWindow accepted a delay of 0 steps")
+	}
+	m3 := *m
+	m3.Synapses.TonicGABAA = 0.02
+	if _, err := adjoint.NewWindow(&m3, 5, adjoint.Options{}); err == nil || !strings.Contains(err.Error(), "tonic_gaba_a") {
+		t.Errorf("NewWindow with a tonic GABA_A conductance: %v, want a refusal naming tonic_gaba_a", err)
 	}
 }

@@ -115,6 +115,7 @@ func TestErrorsNameFileLineAndKey(t *testing.T) {
 		{"workers", "simulation:\n  workers: -2\n", nil, []string{"simulation.workers", ">= 0"}},
 		{"drive", "drive:\n  std: -1\n", nil, []string{"x.yaml:2:", "drive.std", ">= 0"}},
 		{"nmda fraction", "synapses:\n  nmda_fraction: 1.5\n", nil, []string{"x.yaml:2:", "synapses.nmda_fraction", "[0, 1]"}},
+		{"tonic gaba_a", "synapses:\n  tonic_gaba_a: -0.01\n", nil, []string{"x.yaml:2:", "synapses.tonic_gaba_a", ">= 0"}},
 		{"tau", "synapses:\n  gaba_b: {tau_rise_ms: 200, tau_decay_ms: 170}\n", nil, []string{"x.yaml:2:", "synapses.gaba_b", "tau_rise_ms"}},
 		{"weights", "culture:\n  weights: {dist: gamma}\n", nil, []string{"culture.weights", "uniform, lognormal or constant"}},
 		{"rate bin", "outputs:\n  rate_bin_ms: 0.1\n", nil, []string{"outputs.rate_bin_ms", ">= dt_ms"}},

@@ -192,6 +192,7 @@ type NeuronType struct {
 type Synapses struct {
 	NMDAFraction  float64  `yaml:"nmda_fraction"`
 	GABABFraction float64  `yaml:"gaba_b_fraction"`
+	TonicGABAA    float64  `yaml:"tonic_gaba_a"`
 	MgMM          float64  `yaml:"mg_mm"`
 	AMPA          Receptor `yaml:"ampa"`
 	NMDA          Receptor `yaml:"nmda"`

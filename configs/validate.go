@@ -283,6 +283,7 @@ func (c *Config) synapseParams() synapses.Params {
 	return synapses.Params{
 		AMPA: r(s.AMPA), NMDA: r(s.NMDA), GABAA: r(s.GABAA), GABAB: r(s.GABAB),
 		Mg: s.MgMM, NMDAFraction: s.NMDAFraction, GABABFraction: s.GABABFraction,
+		TonicGABAA: s.TonicGABAA,
 	}
 }
 

@@ -13,7 +13,9 @@
 //
 //   - a receptor antagonist scales what arrives at its receptor by the free
 //     fraction (competitive antagonists keep transmitter from opening
-//     channels; open channels close with their own kinetics);
+//     channels; open channels close with their own kinetics); a GABA_A
+//     antagonist also scales the tonic GABA_A conductance
+//     (synapses.Params.TonicGABAA) at once;
 //   - a sodium blocker scales the spike-initiating term of the neuron
 //     models by the free fraction s: AdEx's exponential term
 //     g_L Δ_T e^((V−V_T)/Δ_T) (Brette & Gerstner 2005), and the

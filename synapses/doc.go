@@ -27,6 +27,15 @@
 // doi:10.1523/JNEUROSCI.10-09-03178.1990, eq. 4 with the constants of
 // their Fig. 8): B(v) = 1 / (1 + [Mg2+]/3.57 mM · e^(-0.062 v)).
 //
+// # Tonic inhibition
+//
+// Ambient GABA holds extrasynaptic GABA_A receptors open (Farrant & Nusser
+// 2005, Nat Rev Neurosci 6:215, doi:10.1038/nrn1625); in cultured
+// hippocampal neurons this tonic current is blocked by bicuculline (Bai et
+// al. 2001, Mol Pharmacol 59:814). Params.TonicGABAA (1/ms, 0 by default)
+// adds g_tonic (E_GABA_A - v) to the current of every neuron, scaled by the
+// free fraction of GABA_A receptors like the phasic arrivals.
+//
 // # Receptor routing
 //
 // Whether a synapse is excitatory or inhibitory is decided by its

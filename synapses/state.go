@@ -14,6 +14,8 @@ type State struct {
 
 	k    kernel.Syn
 	base kernel.Syn // arrival gains without antagonists
+
+	tonic, baseTonic float32 // tonic GABA_A conductance, now and without antagonists
 }
 
 // tiny is the level below which a decaying conductance is set to zero: a
@@ -49,18 +51,21 @@ func NewState(n int, p Params, dt float64) *State {
 		AMPA: make([]float32, n), NMDARise: make([]float32, n), NMDADecay: make([]float32, n),
 		GABAA: make([]float32, n), GABABRise: make([]float32, n), GABABDecay: make([]float32, n),
 		k: k, base: base,
+		tonic: float32(p.TonicGABAA), baseTonic: float32(p.TonicGABAA),
 	}
 }
 
 // SetAvailable scales what arrives at each receptor by the fraction of it
 // that antagonists leave free (1 each by default): a competitive antagonist
 // keeps transmitter from opening channels, while channels already open
-// close with their own kinetics. Call it between steps, not during one.
+// close with their own kinetics. The tonic GABA_A conductance, held open by
+// ambient GABA, scales at once. Call it between steps, not during one.
 func (s *State) SetAvailable(ampa, nmda, gabaA, gabaB float64) {
 	b := &s.base
 	s.k.InAMPA = b.InAMPA * float32(ampa)
 	s.k.InNMDAr, s.k.InNMDAd = b.InNMDAr*float32(nmda), b.InNMDAd*float32(nmda)
 	s.k.InGABAA = b.InGABAA * float32(gabaA)
+	s.tonic = s.baseTonic * float32(gabaA)
 	s.k.InGABABr, s.k.InGABABd = b.InGABABr*float32(gabaB), b.InGABABd*float32(gabaB)
 	s.k.Prepare()
 }
@@ -80,7 +85,7 @@ func (s *State) GABAB(i int) float32 { return s.GABABDecay[i] - s.GABABRise[i] }
 // summed excitatory and inhibitory weights arriving at neuron i; they are
 // zeroed (they are delay-ring slots that must be empty for reuse). The
 // synaptic current at the potentials v (indexed like the state) is written
-// to iSyn[i-lo].
+// to iSyn[i-lo], with the tonic GABA_A current g_tonic (E_GABA_A - v).
 func (s *State) Advance(lo, hi int, exc, inh, v, iSyn []float32) {
 	if hi <= lo {
 		return
@@ -91,4 +96,10 @@ func (s *State) Advance(lo, hi int, exc, inh, v, iSyn []float32) {
 		GABAA: s.GABAA[lo:hi], GABABRise: s.GABABRise[lo:hi], GABABDecay: s.GABABDecay[lo:hi],
 	}
 	kernel.SynStep(&s.k, g, exc[:n], inh[:n], v[lo:hi], iSyn[:n])
+	if s.tonic != 0 {
+		gt, e := s.tonic, s.k.EGABAA
+		for i, vi := range v[lo:hi] {
+			iSyn[i] = iSyn[i] + float32(gt*(e-vi))
+		}
+	}
 }

@@ -605,3 +605,49 @@ func TestSetAvailable(t *testing.T) {
 		t.Errorf("open AMPA conductance %g after a step, want %g", s.AMPA[0], float64(before)*math.Exp(-0.5/p.AMPA.TauDecay))
 	}
 }
+
+// The tonic GABA_A current is g_tonic (E_GABA_A - v), added to the phasic
+// current and scaled, like GABA_A arrivals, by the free fraction of GABA_A
+// receptors; it carries no current at E_GABA_A and leaves the conductance
+// state alone.
+func TestTonicGABAA(t *testing.T) {
+	p := Default()
+	p.TonicGABAA = 0.02
+	vs := []float32{-95, -75, -65, -40, 0, 20}
+	n := len(vs)
+	zero := func() []float32 { return make([]float32, n) }
+	check := func(name string, avail float64) {
+		t.Helper()
+		s := NewState(n, p, 0.5)
+		s.SetAvailable(1, 1, avail, 1)
+		cur := zero()
+		s.Advance(0, n, zero(), zero(), vs, cur)
+		for i, v := range vs {
+			want := avail * p.TonicGABAA * (p.GABAA.ERev - float64(v))
+			if math.Abs(float64(cur[i])-want) > 4*u*math.Abs(want) {
+				t.Errorf("%s, v = %g: current %.9g, want g_tonic (E - v) = %.9g", name, v, cur[i], want)
+			}
+			if s.GABAA[i] != 0 {
+				t.Errorf("%s: the tonic conductance entered the phasic state (%g)", name, s.GABAA[i])
+			}
+		}
+	}
+	check("no antagonist", 1)
+	check("70 % blocked", 0.3)
+	check("blocked", 0)
+	// Phasic and tonic currents add.
+	s, q := NewState(n, p, 0.5), NewState(n, Default(), 0.5)
+	a, b := zero(), zero()
+	s.Advance(0, n, []float32{1, 1, 1, 1, 1, 1}, []float32{2, 2, 2, 2, 2, 2}, vs, a)
+	q.Advance(0, n, []float32{1, 1, 1, 1, 1, 1}, []float32{2, 2, 2, 2, 2, 2}, vs, b)
+	for i, v := range vs {
+		tonic := p.TonicGABAA * (p.GABAA.ERev - float64(v))
+		if d := float64(a[i]) - float64(b[i]) - tonic; math.Abs(d) > 8*u*(math.Abs(float64(b[i]))+math.Abs(tonic)) {
+			t.Errorf("v = %g: current %g, phasic %g + tonic %g", v, a[i], b[i], tonic)
+		}
+	}
+	p.TonicGABAA = -1
+	if p.Validate() == nil {
+		t.Error("a negative tonic conductance was accepted")
+	}
+}

@@ -66,6 +66,10 @@ type Params struct {
 	Mg                       float64 // extracellular [Mg2+], mM
 	NMDAFraction             float64 // share of an excitatory weight on NMDA receptors, [0, 1]
 	GABABFraction            float64 // share of an inhibitory weight on GABA_B receptors, [0, 1]
+
+	// TonicGABAA is the tonic (extrasynaptic) GABA_A conductance of every
+	// neuron, per unit capacitance (1/ms), at E_GABA_A; 0 by default.
+	TonicGABAA float64
 }
 
 // Default returns the default kinetics (BL-1's constants) with 30 % NMDA
@@ -99,6 +103,8 @@ func (p Params) Validate() error {
 		return fmt.Errorf("nmda_fraction = %g, must be in [0, 1]", p.NMDAFraction)
 	case !(p.GABABFraction >= 0 && p.GABABFraction <= 1):
 		return fmt.Errorf("gaba_b_fraction = %g, must be in [0, 1]", p.GABABFraction)
+	case !(p.TonicGABAA >= 0) || math.IsInf(p.TonicGABAA, 0):
+		return fmt.Errorf("tonic_gaba_a = %g, must be >= 0 and finite", p.TonicGABAA)
 	}
 	return nil
 }

@@ -13,10 +13,9 @@ import (
 // qualitative effects on cortical cultures: TTX silences them; CNQX
 // abolishes network bursts (Robinson et al. 1993, J Neurophysiol 70:1606);
 // NMDA block by APV leaves shorter, AMPA-driven network bursts; GABA_A
-// block by bicuculline raises the firing rate and the synchrony (Golomb's
-// χ of the channels). Bicuculline's rise in burst rate and recruitment is
-// not asserted: this culture shows them in only some seeds (see
-// wagenaar.yaml).
+// block by bicuculline raises the burst rate, the firing rate and the
+// synchrony (Golomb's χ of the channels). Its rise in recruitment is not
+// asserted: this culture shows it in half the seeds (see wagenaar.yaml).
 func TestDrugEffects(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs ten 60 s cultures")
@@ -71,10 +70,13 @@ func testDrugEffects(t *testing.T, seed string) {
 		t.Errorf("APV: %g bursts/min, recruitment %g, %g ms (control %g ms)",
 			s["bursts_per_min"], s["recruitment"], s["burst_duration_ms"], ctl["burst_duration_ms"])
 	}
+	// A rise in burst rate of at least 15 %, beyond the seed-to-seed
+	// spread of a 60 s count.
 	s := stats("{name: bicuculline, concentration_um: 10}")
-	if !(s["synchrony"] > ctl["synchrony"]) || !(s["mean_rate_hz"] > ctl["mean_rate_hz"]) {
-		t.Errorf("bicuculline: synchrony %g (control %g), rate %g Hz (control %g)",
-			s["synchrony"], ctl["synchrony"], s["mean_rate_hz"], ctl["mean_rate_hz"])
+	if !(s["synchrony"] > ctl["synchrony"]) || !(s["mean_rate_hz"] > ctl["mean_rate_hz"]) ||
+		!(s["bursts_per_min"] > 1.15*ctl["bursts_per_min"]) {
+		t.Errorf("bicuculline: synchrony %g (control %g), rate %g Hz (control %g), %g bursts/min (control %g)",
+			s["synchrony"], ctl["synchrony"], s["mean_rate_hz"], ctl["mean_rate_hz"], s["bursts_per_min"], ctl["bursts_per_min"])
 	}
 }
 

@@ -9,10 +9,17 @@ import (
 // tenth of the arrival slots are refilled (copied from a fixed pattern), so
 // the conductances stay away from the flush level and the NMDA block is
 // evaluated for every neuron, as in an active culture; the copy is included
-// in the time.
+// in the time. Tonic adds a tonic GABA_A conductance.
 func BenchmarkAdvance10k(b *testing.B) {
+	b.Run("Phasic", func(b *testing.B) { benchAdvance(b, 0) })
+	b.Run("Tonic", func(b *testing.B) { benchAdvance(b, 0.02) })
+}
+
+func benchAdvance(b *testing.B, tonic float64) {
 	const n = 10000
-	s := NewState(n, Default(), 0.5)
+	p := Default()
+	p.TonicGABAA = tonic
+	s := NewState(n, p, 0.5)
 	r := rand.New(rand.NewPCG(1, 2))
 	v := make([]float32, n)
 	for i := range n {

@@ -97,9 +97,6 @@ func (s *State) Advance(lo, hi int, exc, inh, v, iSyn []float32) {
 	}
 	kernel.SynStep(&s.k, g, exc[:n], inh[:n], v[lo:hi], iSyn[:n])
 	if s.tonic != 0 {
-		gt, e := s.tonic, s.k.EGABAA
-		for i, vi := range v[lo:hi] {
-			iSyn[i] = iSyn[i] + float32(gt*(e-vi))
-		}
+		kernel.Leak(iSyn[:n], v[lo:hi], s.tonic, s.k.EGABAA)
 	}
 }

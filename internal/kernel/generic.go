@@ -89,3 +89,10 @@ func mulGeneric(x, y []float32) {
 		x[i] = x[i] * y[i]
 	}
 }
+
+func leakGeneric(iSyn, v []float32, g, e float32) {
+	v = v[:len(iSyn)]
+	for i, vi := range v {
+		iSyn[i] = iSyn[i] + float32(g*(e-vi))
+	}
+}

@@ -1,10 +1,10 @@
 // Package kernel holds the engine's per-neuron inner loops over float32
 // structure-of-arrays state: the synaptic conductance step, the background
-// drive and the Izhikevich step. Each has a portable Go version (generic.go)
-// that defines its arithmetic, one float32 operation at a time in a fixed
-// order (explicit conversions prevent fused multiply-adds), and on amd64
-// with AVX2 an assembly version that processes 8 neurons per instruction
-// and produces exactly the same bits. Tests compare the two on random and
+// drive, the Izhikevich step and the small helpers Leak and Mul. Each has a
+// portable Go version (generic.go) that defines its arithmetic, one float32
+// operation at a time in a fixed order (explicit conversions prevent fused
+// multiply-adds), and on amd64 with AVX2 an assembly version that processes
+// 8 neurons per instruction and produces exactly the same bits. Tests compare the two on random and
 // extreme inputs. Set BL1_NOSIMD=1 to force the portable code.
 //
 // The equations are documented in packages synapses (conductances, Mg2+
@@ -157,6 +157,20 @@ func IzhStep(p Izhikevich, I []float32, dt float32, first int32, spikes []int32)
 		bad = b
 	}
 	return spikes, bad
+}
+
+// Leak adds the current of a constant conductance g with reversal
+// potential e, g·(e - v[i]), to iSyn[i] (the tonic GABA_A current).
+func Leak(iSyn, v []float32, g, e float32) {
+	if len(iSyn) != len(v) {
+		panic(badLength)
+	}
+	done := 0
+	if SIMD && len(v) >= 8 {
+		done = len(v) &^ 7
+		leakAVX2(&iSyn[0], &v[0], g, e, done)
+	}
+	leakGeneric(iSyn[done:], v[done:], g, e)
 }
 
 // Mul sets x[i] = x[i]·y[i] (used to apply per-neuron gains to arrivals).

@@ -39,3 +39,8 @@ func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonF
 //
 //go:noescape
 func mulAVX2(x, y *float32, n int)
+
+// leakAVX2 is leakGeneric on n neurons (a multiple of 8).
+//
+//go:noescape
+func leakAVX2(iSyn, v *float32, gt, e float32, n int)

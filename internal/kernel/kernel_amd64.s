@@ -659,3 +659,24 @@ mulloop:
 	JNZ mulloop
 	VZEROUPPER
 	RET
+
+// func leakAVX2(iSyn, v *float32, gt, e float32, n int)
+TEXT ·leakAVX2(SB), NOSPLIT, $0-32
+	MOVQ iSyn+0(FP), DI
+	MOVQ v+8(FP), SI
+	VBROADCASTSS gt+16(FP), Y2
+	VBROADCASTSS e+20(FP), Y3
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+
+leakloop:
+	VSUBPS (SI), Y3, Y0     // e - v
+	VMULPS Y2, Y0, Y0       // gt (e - v)
+	VADDPS (DI), Y0, Y0     // iSyn + gt (e - v)
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	DECQ CX
+	JNZ leakloop
+	VZEROUPPER
+	RET

@@ -27,3 +27,7 @@ func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonF
 func mulAVX2(x, y *float32, n int) {
 	panic("kernel: no SIMD on this architecture")
 }
+
+func leakAVX2(iSyn, v *float32, gt, e float32, n int) {
+	panic("kernel: no SIMD on this architecture")
+}

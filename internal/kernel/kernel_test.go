@@ -268,6 +268,25 @@ func benchKernels(b *testing.B, simd bool) {
 func BenchmarkKernels10kSIMD(b *testing.B)    { benchKernels(b, true) }
 func BenchmarkKernels10kGeneric(b *testing.B) { benchKernels(b, false) }
 
+func TestLeak(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 11))
+	for _, n := range []int{0, 5, 8, 37, 1000} {
+		iSyn := randSlice(r, n, func() float32 { return r.Float32()*10 - 5 })
+		v := randSlice(r, n, func() float32 { return r.Float32()*120 - 90 })
+		g, e := r.Float32()*0.1, float32(-75)
+		want := make([]float32, n)
+		for i := range want {
+			d := e - v[i]
+			gd := g * d
+			want[i] = iSyn[i] + gd
+		}
+		Leak(iSyn, v, g, e)
+		if i := sameBits(iSyn, want); i >= 0 {
+			t.Fatalf("n=%d: iSyn[%d] = %v, want %v", n, i, iSyn[i], want[i])
+		}
+	}
+}
+
 func TestMul(t *testing.T) {
 	r := rand.New(rand.NewPCG(8, 9))
 	for _, n := range []int{0, 5, 8, 37, 1000} {

@@ -32,10 +32,12 @@ func TestTTXSilences(t *testing.T) {
 
 // Drug effects follow a clock aligned to absolute time: runs split into odd
 // pieces, or saved and resumed in the middle of a wash-in, give the spikes
-// of one uninterrupted run.
+// of one uninterrupted run (with a tonic GABA_A conductance, which
+// bicuculline scales).
 func TestDrugsDeterministic(t *testing.T) {
 	c := testCulture(t, 6)
 	cfg := testConfig(2)
+	cfg.Synapses.TonicGABAA = 0.02
 	cfg.Drugs = pharmacology.Schedule{
 		{Drug: pharmacology.CNQX, Conc: 0.5, AtMs: 40, WashMs: 60},
 		{Drug: pharmacology.Bicuculline, Conc: 1, AtMs: 90, WashMs: 30, OutMs: 200},
@@ -76,7 +78,14 @@ func TestDrugsDeterministic(t *testing.T) {
 	}
 	// And the drugs did something.
 	plain := testConfig(2)
-	if l := run(t, c, plain, 800); slices.Equal(l.ids, ref.ids) {
+	l := run(t, c, plain, 800)
+	if slices.Equal(l.ids, ref.ids) {
 		t.Fatal("the drugs changed nothing")
+	}
+	// The tonic conductance (at -75 mV, below every neuron's rest) inhibits.
+	tonic := testConfig(2)
+	tonic.Synapses.TonicGABAA = 0.05
+	if n := len(run(t, c, tonic, 800).ids); n >= len(l.ids) {
+		t.Errorf("%d spikes with a tonic GABA_A conductance, %d without", n, len(l.ids))
 	}
 }

@@ -15,7 +15,7 @@ import (
 // NMDA block by APV leaves shorter, AMPA-driven network bursts; GABA_A
 // block by bicuculline raises the burst rate, the firing rate and the
 // synchrony (Golomb's χ of the channels). Its rise in recruitment is not
-// asserted: this culture shows it in half the seeds (see wagenaar.yaml).
+// asserted: this culture shows it in 6 of 10 seeds (see wagenaar.yaml).
 func TestDrugEffects(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs ten 60 s cultures")

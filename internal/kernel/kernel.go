@@ -4,8 +4,9 @@
 // portable Go version (generic.go) that defines its arithmetic, one float32
 // operation at a time in a fixed order (explicit conversions prevent fused
 // multiply-adds), and on amd64 with AVX2 an assembly version that processes
-// 8 neurons per instruction and produces exactly the same bits. Tests compare the two on random and
-// extreme inputs. Set BL1_NOSIMD=1 to force the portable code.
+// 8 neurons per instruction and produces exactly the same bits. Tests
+// compare the two on random and extreme inputs. Set BL1_NOSIMD=1 to force
+// the portable code.
 //
 // The equations are documented in packages synapses (conductances, Mg2+
 // block), models (Izhikevich) and sim (drive).

@@ -87,10 +87,14 @@ func (w *worker) update(t int64, k int) {
 		exc := e.ring[slot+int64(lo) : slot+int64(hi)]
 		inh := e.ring[slot+n+int64(lo) : slot+n+int64(hi)]
 		cur := e.cur[lo:hi]
+		var gt []float32
+		if e.gtot != nil {
+			gt = e.gtot[lo:hi]
+		}
 		if e.gain != nil {
 			kernel.Mul(exc, e.gain[lo:hi])
 		}
-		e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur)
+		e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur, gt)
 		if e.sampler != nil && t%e.sampleEv == 0 {
 			e.sampler.Sample(t, w.id, lo, cur)
 		}
@@ -110,7 +114,7 @@ func (w *worker) update(t int64, k int) {
 		}
 		var bad int
 		start := len(w.buf)
-		w.buf, bad = e.Pop.Step(lo, hi, e.cur, w.buf)
+		w.buf, bad = e.Pop.Step(lo, hi, e.cur, e.gtot, w.buf)
 		if bad >= 0 && w.faultNeuron < 0 {
 			w.faultStep, w.faultNeuron = t, bad
 		}

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -103,20 +102,6 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		"cpus": runtime.NumCPU(), "config": *cfgName, "results": rows})
 }
 
-// scaledSpec returns the config's culture resized to n neurons at the same
-// density (the substrate scales by sqrt(n / n0) per side).
-func scaledSpec(cfg *configs.Config, n int) (culture.Spec, error) {
-	s, err := cfg.CultureSpec()
-	if err != nil {
-		return s, err
-	}
-	f := math.Sqrt(float64(n) / float64(s.N))
-	s.Width *= f
-	s.Height *= f
-	s.N = n
-	return s, nil
-}
-
 // eventCounter counts synaptic events (spikes times out-degree).
 type eventCounter struct {
 	rowPtr []int64
@@ -142,7 +127,8 @@ func cmdBenchOne(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	spec, err := scaledSpec(cfg, n)
+	cfg.Resize(n)
+	spec, err := cfg.CultureSpec()
 	if err != nil {
 		return err
 	}

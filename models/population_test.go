@@ -543,7 +543,7 @@ func TestExponentialEulerStrongInhibition(t *testing.T) {
 
 // Phi and PhiDeriv against their definitions: the closed forms where they
 // are accurate, and central differences of Phi (h = 1e-5, truncation
-// error h²|φ'''|/6 < 1e-11) on both sides of the series' bound.
+// error h²|φ”'|/6 < 1e-11) on both sides of the series' bound.
 func TestPhiReference(t *testing.T) {
 	if models.Phi(0) != 1 || models.PhiDeriv(0) != -0.5 {
 		t.Fatalf("phi(0) = %g, phi'(0) = %g, want 1 and -1/2", models.Phi(0), models.PhiDeriv(0))

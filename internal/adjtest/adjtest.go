@@ -50,7 +50,7 @@ func Network(s Spec) (*adjoint.Model, *adjoint.Params, *adjoint.State) {
 		Dt: 0.5, NIzh: s.NIzh, Pop: make([]int32, n), Excitatory: make([]bool, n),
 		RowPtr: make([]int64, n+1), Synapses: syn, STP: s.STP,
 		Integrator: map[bool]models.Integrator{false: models.ForwardEuler, true: models.ExponentialEuler}[s.Exponential],
-		Drive: adjoint.Drive{Mean: 4, Std: 2, Seed: s.Seed + 1},
+		Drive:      adjoint.Drive{Mean: 4, Std: 2, Seed: s.Seed + 1},
 	}
 	p := &adjoint.Params{NMDAFraction: 0.3, GABABFraction: 0.2}
 	for k, name := range popNames {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"time"
 
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/rng"
@@ -162,6 +163,8 @@ type Engine struct {
 
 	probes   []int32   // neurons whose potential is sampled
 	probeBuf []float32 // [step in chunk][probe]
+
+	sched sched // parallel or serial chunks, by measured speed
 
 	drugSteps int64 // the drug clock, steps (0: no drugs)
 	drugLast  int64 // its last tick: the effects are settled after it
@@ -353,15 +356,28 @@ func (e *Engine) Run(ctx context.Context, steps int64, obs ...Observer) error {
 			k = min(k, e.structSteps-e.step%e.structSteps) // a chunk ends at each structural tick
 		}
 		t0 := e.step
-		if len(e.workers) == 1 {
+		parallel := true
+		if len(e.workers) > 1 {
+			var n int
+			parallel, n = e.sched.next(int(k))
+			k = int64(n)
+		}
+		switch {
+		case len(e.workers) == 1:
 			e.workers[0].run(t0, int(k))
-		} else {
+		case !parallel:
+			start := time.Now()
+			e.runSerial(t0, int(k))
+			e.sched.done(time.Since(start), int(k))
+		default:
 			// The barrier publishes the chunk to the other workers, which
 			// wait there between chunks; they all meet again at its end.
+			start := time.Now()
 			e.jobStart, e.jobSteps = t0, int(k)
 			e.bar.wait()
 			e.workers[0].run(t0, int(k))
 			e.bar.wait()
+			e.sched.done(time.Since(start), int(k))
 		}
 		end := t0 + k
 		var fault *FaultError

@@ -26,6 +26,7 @@ type sched struct {
 	ns       [2]float64 // ns per step: [parallel, serial]; 0 = not measured
 	wait     int        // chunks until the next probe
 	interval int
+	steps    [2]int64 // steps run: [parallel, serial]
 }
 
 const (
@@ -59,9 +60,10 @@ func (s *sched) next(k int) (parallel bool, steps int) {
 // done records that the chunk chosen by next took d for k steps.
 func (s *sched) done(d time.Duration, k int) {
 	m := mode(s.serial != s.probing)
+	s.steps[m] += int64(k)
 	x := float64(d.Nanoseconds()) / float64(k)
 	a := 0.25 * float64(k) / ChunkSteps // a full chunk weighs 1/4
-	if s.ns[m] == 0 || s.probing { // a probe replaces a stale estimate
+	if s.ns[m] == 0 || s.probing {      // a probe replaces a stale estimate
 		s.ns[m] = x
 	} else {
 		s.ns[m] += a * (x - s.ns[m])
@@ -77,4 +79,18 @@ func (s *sched) done(d time.Duration, k int) {
 	default:
 		s.wait--
 	}
+}
+
+// ParallelFraction returns the fraction of the steps simulated so far that
+// ran their workers in parallel (1 with one worker; see sched.go for how
+// the engine chooses).
+func (e *Engine) ParallelFraction() float64 {
+	if len(e.workers) == 1 {
+		return 1
+	}
+	par, ser := e.sched.steps[0], e.sched.steps[1]
+	if par+ser == 0 {
+		return 1
+	}
+	return float64(par) / float64(par+ser)
 }

@@ -22,6 +22,10 @@ const (
 	Recording  Stream = 9 // MEA recording noise, keyed by (step, neuron, electrode)
 )
 
+// Ablation is the stream of the virtual CL1's random spike counts, keyed by
+// reply (package cl1).
+const Ablation Stream = 10
+
 // Mix is the SplitMix64 output function: a bijection of uint64 with full
 // avalanche.
 func Mix(z uint64) uint64 {

@@ -92,24 +92,22 @@ func (l *replyLog) add(tMs float64, d SpikeData, lat time.Duration) {
 //	cl1.json         the server's settings and counters
 func (s *Server) Write(dir string) error {
 	st, rp := &s.stimLog, &s.replyLog
-	if err := writeNPZ(filepath.Join(dir, "cl1_stims.npz"), func(z *npy.NPZ) error {
-		n := len(st.tMs)
-		return firstErr(
-			func() error { return z.Float64("t_ms", st.tMs) },
-			func() error { return z.Int64("received_unix_us", st.received) },
-			func() error { return z.Int64("sent_unix_us", st.sent) },
-			func() error { return z.Float32("frequency_hz", st.freq, n, Groups) },
-			func() error { return z.Float32("amplitude_ua", st.amp, n, Groups) })
-	}); err != nil {
+	n := len(st.tMs)
+	if err := writeNPZ(filepath.Join(dir, "cl1_stims.npz"),
+		func(z *npy.NPZ) error { return z.Float64("t_ms", st.tMs) },
+		func(z *npy.NPZ) error { return z.Int64("received_unix_us", st.received) },
+		func(z *npy.NPZ) error { return z.Int64("sent_unix_us", st.sent) },
+		func(z *npy.NPZ) error { return z.Float32("frequency_hz", st.freq, n, Groups) },
+		func(z *npy.NPZ) error { return z.Float32("amplitude_ua", st.amp, n, Groups) },
+	); err != nil {
 		return err
 	}
-	if err := writeNPZ(filepath.Join(dir, "cl1_replies.npz"), func(z *npy.NPZ) error {
-		return firstErr(
-			func() error { return z.Float64("t_ms", rp.tMs) },
-			func() error { return z.Int64("unix_us", rp.unixUs) },
-			func() error { return z.Float32("counts", rp.counts, len(rp.tMs), Groups) },
-			func() error { return z.Float64("latency_ms", rp.latency) })
-	}); err != nil {
+	if err := writeNPZ(filepath.Join(dir, "cl1_replies.npz"),
+		func(z *npy.NPZ) error { return z.Float64("t_ms", rp.tMs) },
+		func(z *npy.NPZ) error { return z.Int64("unix_us", rp.unixUs) },
+		func(z *npy.NPZ) error { return z.Float32("counts", rp.counts, len(rp.tMs), Groups) },
+		func(z *npy.NPZ) error { return z.Float64("latency_ms", rp.latency) },
+	); err != nil {
 		return err
 	}
 	if err := s.stream.WriteJSONL(filepath.Join(dir, "events.jsonl")); err != nil {
@@ -137,23 +135,17 @@ func (s *Server) Write(dir string) error {
 	return atomicfile.WriteFile(filepath.Join(dir, "cl1.json"), append(b, '\n'))
 }
 
-func writeNPZ(path string, fill func(z *npy.NPZ) error) error {
+// writeNPZ writes the arrays that arrays add, or nothing on an error.
+func writeNPZ(path string, arrays ...func(z *npy.NPZ) error) error {
 	z, err := npy.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := fill(z); err != nil {
-		z.Abort()
-		return err
-	}
-	return z.Close()
-}
-
-func firstErr(fs ...func() error) error {
-	for _, f := range fs {
-		if err := f(); err != nil {
+	for _, add := range arrays {
+		if err := add(z); err != nil {
+			z.Abort()
 			return err
 		}
 	}
-	return nil
+	return z.Close()
 }

@@ -2,6 +2,7 @@ package cl1
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -210,8 +211,14 @@ func NewServer(n *Neurons, cfg ServerConfig) (*Server, error) {
 		host, _ = netip.AddrFromSlice(ips[0])
 	}
 	s.dst = netip.AddrPortFrom(host.Unmap(), uint16(cfg.SpikePort))
+	// A host name resolves here: an unparsed one must not bind every
+	// interface.
+	listen, err := net.ResolveUDPAddr("udp", net.JoinHostPort(cfg.Listen, "0"))
+	if err != nil || cfg.Listen == "" {
+		return nil, fmt.Errorf("-listen %q: %v", cfg.Listen, err)
+	}
 	for k, port := range []int{cfg.StimPort, cfg.EventPort, cfg.FeedbackPort} {
-		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.ParseIP(cfg.Listen), Port: port})
+		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: listen.IP, Port: port})
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("cl1: %s port: %w", packetNames[k], err)
@@ -219,8 +226,9 @@ func NewServer(n *Neurons, cfg ServerConfig) (*Server, error) {
 		s.conns[k] = c
 		s.in[k] = make(chan datagram, 256)
 	}
-	// Replies leave from an unbound socket, as on the CL1 side.
-	if s.out, err = net.ListenUDP("udp", &net.UDPAddr{IP: net.ParseIP(cfg.Listen)}); err != nil {
+	// Replies leave from an unbound socket, as on the CL1 side, so that
+	// any route to the training host works.
+	if s.out, err = net.ListenUDP("udp", nil); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("cl1: reply socket: %w", err)
 	}
@@ -494,10 +502,11 @@ func (s *Server) onEvent(d datagram, t *Tick) bool {
 		return false
 	}
 	s.count(func(st *Stats) { st.Events++ })
-	rec := map[string]any{"unix_us": e.TimestampUs, "event_type": e.Type}
-	if len(e.Data) > 0 {
-		rec["data"] = e.Data
-	}
+	rec := struct {
+		UnixUs uint64          `json:"unix_us"`
+		Type   string          `json:"event_type"`
+		Data   json.RawMessage `json:"data,omitempty"`
+	}{e.TimestampUs, e.Type, e.Data}
 	if err := s.stream.Append(t.Timestamp, rec); err != nil {
 		s.mu.Lock()
 		s.logOnce("stream", "cl1: "+err.Error())

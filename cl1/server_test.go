@@ -503,6 +503,25 @@ func TestServerConfigErrors(t *testing.T) {
 			t.Errorf("%s: %v", c.want, err)
 		}
 	}
+	// Host names resolve: localhost binds loopback only; an unknown host is
+	// an error, not every interface.
+	n := small(t, 500)
+	cfg := testConfig(0)
+	cfg.Listen = "localhost"
+	s, err := NewServer(n, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stim, _, _ := s.Addrs()
+	s.Close()
+	if !stim.Addr().IsLoopback() {
+		t.Errorf("-listen localhost bound %v", stim)
+	}
+	cfg.Listen = "no-such-host.invalid"
+	if s, err := NewServer(n, cfg); err == nil {
+		s.Close()
+		t.Error("-listen no-such-host.invalid accepted")
+	}
 	// The protocol's channel groups need a CL1 that records them.
 	for _, set := range []string{"mea.layout=mcs60", "mea.routing={select: list, electrodes: [8, 9]}"} {
 		if s, err := NewServer(small(t, 500, set), testConfig(0)); err == nil {

@@ -200,6 +200,19 @@ func panelOf(name string) (Panel, bool) {
 	return 0, false
 }
 
+// watch finds the panel a request names and counts a watcher of it, so
+// that it is drawn (the caller subtracts it when done); it answers 404
+// with the hint if there is no such panel.
+func (m *Monitor) watch(w http.ResponseWriter, r *http.Request, hint string) (Panel, bool) {
+	p, ok := panelOf(r.PathValue("panel"))
+	if !ok {
+		http.Error(w, "no such panel; "+hint, http.StatusNotFound)
+		return 0, false
+	}
+	m.watchers[p].Add(1)
+	return p, true
+}
+
 // next waits for a frame of p newer than seq; ok is false when the client
 // left or the monitor closed.
 func (m *Monitor) next(ctx context.Context, p Panel, seq uint64) (frame []byte, now uint64, ok bool) {
@@ -224,12 +237,10 @@ func (m *Monitor) next(ctx context.Context, p Panel, seq uint64) (frame []byte, 
 // boundary "frame", one image/jpeg part per frame (the framing of
 // doom-neuron's mjpeg_server.py, spec §7).
 func (m *Monitor) stream(w http.ResponseWriter, r *http.Request) {
-	p, ok := panelOf(r.PathValue("panel"))
+	p, ok := m.watch(w, r, "streams are /stream/{activity,heatmap,rate,all}.mjpeg")
 	if !ok {
-		http.Error(w, "no such panel; streams are /stream/{activity,heatmap,rate,all}.mjpeg", http.StatusNotFound)
 		return
 	}
-	m.watchers[p].Add(1)
 	defer m.watchers[p].Add(-1)
 	w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary=frame")
 	w.Header().Set("Cache-Control", "no-cache, no-store")
@@ -258,12 +269,10 @@ func (m *Monitor) stream(w http.ResponseWriter, r *http.Request) {
 
 // frame serves the next frame of a panel as one JPEG.
 func (m *Monitor) frame(w http.ResponseWriter, r *http.Request) {
-	p, ok := panelOf(r.PathValue("panel"))
+	p, ok := m.watch(w, r, "frames are /frame/{activity,heatmap,rate,all}.jpg")
 	if !ok {
-		http.Error(w, "no such panel; frames are /frame/{activity,heatmap,rate,all}.jpg", http.StatusNotFound)
 		return
 	}
-	m.watchers[p].Add(1)
 	defer m.watchers[p].Add(-1)
 	m.mu.Lock()
 	seq := m.seq[p]

@@ -66,16 +66,9 @@ YAML file or an embedded config (default cl1.yaml: 10,000 neurons under a CL1).
 flags:`)
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterleaved(fs, args)
+	name, _, err := configArg(fs, args, "cl1.yaml")
 	if err != nil {
 		return err
-	}
-	if len(pos) > 1 {
-		return badInput("cl1 takes at most one config, got %d: %v", len(pos), pos)
-	}
-	name := "cl1.yaml"
-	if len(pos) == 1 {
-		name = pos[0]
 	}
 	if err := overrideFlags(&sets, flagSet{"-seed", *seed, "simulation.seed"}, flagSet{"-workers", *workers, "simulation.workers"}); err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -58,6 +59,22 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// configArg parses a command's flags and its one optional config (def
+// when none is given).
+func configArg(fs *flag.FlagSet, args []string, def string) (name string, given bool, err error) {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return "", false, err
+	}
+	if len(pos) > 1 {
+		return "", false, badInput("%s takes at most one config, got %d: %v", strings.TrimPrefix(fs.Name(), "bl1 "), len(pos), pos)
+	}
+	if len(pos) == 1 {
+		return pos[0], true, nil
+	}
+	return def, false, nil
+}
+
 func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bl1 run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -76,19 +93,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "usage: bl1 run [CONFIG] [flags]\n\nCONFIG is a YAML file or an embedded config name (default default.yaml).\n\nflags:")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterleaved(fs, args)
+	name, given, err := configArg(fs, args, "default.yaml")
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 {
-		return badInput("run takes at most one config, got %d: %v", len(pos), pos)
-	}
-	name := "default.yaml"
-	if len(pos) == 1 {
-		name = pos[0]
-	}
-	if *resume != "" && len(pos) == 1 {
-		return badInput("-resume takes the config from the checkpoint; do not also give %s", pos[0])
+	if *resume != "" && given {
+		return badInput("-resume takes the config from the checkpoint; do not also give %s", name)
 	}
 	if err := overrideFlags(&sets, flagSet{"-seed", *seed, "simulation.seed"}, flagSet{"-workers", *workers, "simulation.workers"},
 		flagSet{"-duration", *duration, "simulation.duration_s"}, flagSet{"-checkpoint-every", *ckptEvery, "simulation.checkpoint_every_s"}); err != nil {
@@ -314,7 +324,11 @@ func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Su
 		obs = append(obs, mon)
 		fmt.Fprintf(progress, "monitor: %s\n", mon.URL())
 	}
-	pr := newProgress(progress, steps, dt)
+	prw := progress
+	if opt.Drive != nil {
+		prw = io.Discard // a session reports its own progress
+	}
+	pr := newProgress(prw, steps, dt)
 
 	ev := newEvents(cfg, start)
 	var snaps weightHistory

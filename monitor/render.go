@@ -203,16 +203,16 @@ func (r *Renderer) mountain(img *image.RGBA, s *Snapshot, x0, x1, top, bot int) 
 	}
 	r.text(img, 4, top+10, grey, strconv.Itoa(int(peak)))
 	r.text(img, 4, top+24, grey, unit)
-	// Legend along the top of the area.
-	x := x0 + 4
+	// Legend along the top of the area, in as many rows as it needs.
+	x, y := x0+4, top+3
 	for j, name := range names {
-		c := layers[j%len(layers)]
-		fill(img, x, top+3, x+8, top+11, c)
-		r.text(img, x+10, top+12, black, name)
-		x += 10 + 7*len(name) + 8
-		if x > x1-60 {
-			break
+		w := 10 + 7*len(name) + 8
+		if x+w > x1 && x > x0+4 {
+			x, y = x0+4, y+13
 		}
+		fill(img, x, y, x+8, y+8, layers[j%len(layers)])
+		r.text(img, x+10, y+9, black, name)
+		x += w
 	}
 }
 

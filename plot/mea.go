@@ -102,14 +102,7 @@ func ElectrodeMap(path, title string, x, y, value []float64, shown []bool, rows,
 	cm.SetMax(vmax)
 	// 256 colours are more than the eye tells apart, and they spare a
 	// CIELAB conversion per electrode.
-	lut := make([]color.RGBA, 256)
-	for i := range lut {
-		c, err := cm.At(vmax * float64(i) / float64(len(lut)-1))
-		if err != nil {
-			return err
-		}
-		lut[i] = color.RGBAModel.Convert(c).(color.RGBA)
-	}
+	lut := Viridis(256)
 	colorOf := func(i int) color.RGBA {
 		if !shown[i] {
 			return UnshownColor

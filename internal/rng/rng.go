@@ -23,6 +23,10 @@ const (
 	Clusters   Stream = 10 // cluster centres and membership of clustered placement
 )
 
+// Ablation is the stream of the virtual CL1's random spike counts, keyed by
+// reply (package cl1).
+const Ablation Stream = 10
+
 // Mix is the SplitMix64 output function: a bijection of uint64 with full
 // avalanche.
 func Mix(z uint64) uint64 {

@@ -68,7 +68,9 @@ type Options struct {
 //     fraction of the active units that take part;
 //   - the same burst statistics (keys with the prefix "pop_") from a
 //     second, independent detector: PopulationThreshold on the population
-//     rate of all neurons, with recruitment counted on the units;
+//     rate of all neurons; recruitment counts, on channels, those with a
+//     burstlet overlapping the burst (the electrode method's notion of
+//     taking part), on neurons those that fire in it;
 //   - criticality: avalanches of the units' pooled events in bins of their
 //     mean inter-event interval, at least DtMs (Beggs & Plenz 2003), with
 //     maximum-likelihood exponents of sizes and durations, the branching
@@ -144,10 +146,15 @@ func Analyze(r Recording, opt Options) (*Report, error) {
 		return nil, err
 	}
 	if r.Channels != nil {
-		// Recruitment as an MEA sees it: the channels with an event in
-		// each burst.
+		// Recruitment as an MEA sees it: the channels that take part with a
+		// burstlet (Wagenaar2006 rules 1-2), as for the electrode method; a
+		// channel's background spike inside the burst does not count.
+		bl, err := Wagenaar2006{}.Burstlets(units)
+		if err != nil {
+			return nil, err
+		}
 		for i, b := range rep.PopBursts {
-			rep.PopBursts[i].Recruited = unitsIn(units, b.StartMs, b.EndMs)
+			rep.PopBursts[i].Recruited = burstletUnits(bl, units.N, b.StartMs, b.EndMs)
 		}
 	}
 	pst, err := SummarizeBursts(n, rep.PopBursts)
@@ -208,14 +215,21 @@ func recruitment(bursts []Burst, active int) (mean, median float64) {
 	return mean / float64(len(f)), median
 }
 
-// unitsIn returns the number of units of e with an event in [t0, t1).
-func unitsIn(e Events, t0, t1 float64) int {
-	lo, _ := slices.BinarySearch(e.T, t0)
-	seen := make(map[int32]bool)
-	for k := lo; k < len(e.T) && e.T[k] < t1; k++ {
-		seen[e.ID[k]] = true
+// burstletUnits returns the number of units with a burstlet (sorted by
+// onset, as Burstlets returns them) that overlaps [t0, t1].
+func burstletUnits(bl []Burstlet, n int, t0, t1 float64) int {
+	seen := make([]bool, n)
+	k := 0
+	for _, b := range bl {
+		if b.StartMs > t1 {
+			break
+		}
+		if b.EndMs >= t0 && !seen[b.Unit] {
+			seen[b.Unit] = true
+			k++
+		}
 	}
-	return len(seen)
+	return k
 }
 
 // Criterion is a published range of a statistic.

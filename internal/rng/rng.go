@@ -21,11 +21,8 @@ const (
 	Routing    Stream = 8  // random routing of MEA electrodes to channels
 	Recording  Stream = 9  // MEA recording noise, keyed by (step, neuron, electrode)
 	Clusters   Stream = 10 // cluster centres and membership of clustered placement
+	Ablation   Stream = 11 // the virtual CL1's random spike counts, keyed by reply (package cl1)
 )
-
-// Ablation is the stream of the virtual CL1's random spike counts, keyed by
-// reply (package cl1).
-const Ablation Stream = 10
 
 // Mix is the SplitMix64 output function: a bijection of uint64 with full
 // avalanche.

@@ -169,9 +169,11 @@ type Clusters struct {
 
 // Weights configures the weight jitter distribution.
 type Weights struct {
-	Dist   string  `yaml:"dist"`
-	Spread float64 `yaml:"spread"`
-	Sigma  float64 `yaml:"sigma"`
+	Dist           string  `yaml:"dist"`
+	Spread         float64 `yaml:"spread"`
+	Sigma          float64 `yaml:"sigma"`
+	StrongFraction float64 `yaml:"strong_fraction"`
+	StrongFactor   float64 `yaml:"strong_factor"`
 }
 
 // NeuronType defines or overrides a cell type. Unset parameters come from

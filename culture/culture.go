@@ -17,6 +17,13 @@ type WeightDist struct {
 	Kind   string  // "uniform", "lognormal" or "constant"
 	Spread float64 // uniform: half-width s of U(1 - s, 1 + s), in [0, 1]
 	Sigma  float64 // lognormal: standard deviation of ln(factor); mean factor 1
+	// StrongFraction of the excitatory neurons, drawn at random, have
+	// every outgoing weight multiplied by StrongFactor: the bimodal
+	// strengths with which Gritsun et al. (2011, Biol Cybern 105:197,
+	// doi:10.1007/s00422-011-0457-3) reproduce irregular inter-burst
+	// intervals of cortical cultures.
+	StrongFraction float64 // weights.strong_fraction, in [0, 1]
+	StrongFactor   float64 // weights.strong_factor, >= 0
 }
 
 // Clusters describe a clustered placement: a fraction of the neurons in
@@ -113,6 +120,11 @@ func (s Spec) Validate() error {
 	case "constant":
 	default:
 		return fmt.Errorf("weights.dist = %q, must be uniform, lognormal or constant", s.Weights.Kind)
+	}
+	if w := s.Weights; !(w.StrongFraction >= 0 && w.StrongFraction <= 1) {
+		return fmt.Errorf("weights.strong_fraction = %g, must be in [0, 1]", w.StrongFraction)
+	} else if w.StrongFraction > 0 && (!(w.StrongFactor >= 0) || math.IsInf(w.StrongFactor, 0)) {
+		return fmt.Errorf("weights.strong_factor = %g, must be >= 0", w.StrongFactor)
 	}
 	sum := 0.0
 	for _, sh := range s.Types {
@@ -420,6 +432,7 @@ type wirer struct {
 	lnq     float64 // ln(1 - p_max)
 	conn    rng.Key
 	weights rng.Key
+	strong  rng.Key
 	wsrc    rng.Source
 	row0    []int32
 }
@@ -429,6 +442,7 @@ func newWirer(c *Culture, g *grid) *wirer {
 		c: c, g: g, lnq: math.Log1p(-c.Spec.PMax),
 		conn:    rng.NewKey(c.Spec.Seed, rng.Connect),
 		weights: rng.NewKey(c.Spec.Seed, rng.Weights),
+		strong:  rng.NewKey(c.Spec.Seed, rng.Parameters),
 	}
 }
 
@@ -475,6 +489,9 @@ func (w *wirer) weight(j int) float32 {
 	g := s.GInh
 	if w.c.Excitatory[j] {
 		g = s.GExc
+		if f := s.Weights.StrongFraction; f > 0 && rng.Float64(w.strong.At(uint64(j))) < f {
+			g *= s.Weights.StrongFactor
+		}
 	}
 	switch s.Weights.Kind {
 	case "uniform":

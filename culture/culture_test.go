@@ -1076,3 +1076,51 @@ func TestClusteredPlacement(t *testing.T) {
 		}
 	}
 }
+
+// Strong subset: about strong_fraction of the excitatory neurons (binomial
+// SD) have every outgoing weight strong_factor times g_exc (times the
+// uniform jitter, whose range 1 ± spread separates the two classes here);
+// inhibitory rows are untouched.
+func TestStrongSubset(t *testing.T) {
+	s := culture.Default()
+	s.N, s.Width, s.Height = 4000, 1900, 1900
+	s.Weights.StrongFraction, s.Weights.StrongFactor = 0.1, 3
+	c, err := culture.Build(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strong, exc := 0, 0
+	for j := range c.N() {
+		row := c.Weight[c.RowPtr[j]:c.RowPtr[j+1]]
+		if len(row) == 0 {
+			continue
+		}
+		g := s.GInh
+		if c.Excitatory[j] {
+			exc++
+			g = s.GExc
+		}
+		lo, hi := float32(g*(1-s.Weights.Spread)), float32(g*(1+s.Weights.Spread))
+		slo, shi := float32(3*g*(1-s.Weights.Spread)), float32(3*g*(1+s.Weights.Spread))
+		isStrong := row[0] >= slo
+		if isStrong {
+			strong++
+			if !c.Excitatory[j] {
+				t.Fatalf("inhibitory neuron %d has strong weights", j)
+			}
+		}
+		for _, w := range row {
+			if isStrong && (w < slo || w > shi) || !isStrong && (w < lo || w > hi) {
+				t.Fatalf("neuron %d: weight %g outside its class (strong %v)", j, w, isStrong)
+			}
+		}
+	}
+	p := float64(strong) / float64(exc)
+	if sd := math.Sqrt(0.1 * 0.9 / float64(exc)); math.Abs(p-0.1) > 5*sd {
+		t.Errorf("strong fraction %.4f of %d excitatory neurons, want 0.1 ± %.4f", p, exc, 5*sd)
+	}
+	s.Weights.StrongFraction = 1.5
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "weights.strong_fraction") {
+		t.Errorf("bad strong_fraction: %v", err)
+	}
+}

@@ -1,8 +1,10 @@
 package connectivity
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mathext"
 
@@ -102,15 +104,22 @@ func CrossCorrelograms(e analysis.Events, opt CCGOptions) (*Correlograms, error)
 	c := &Correlograms{N: n, Lags: L, BinMs: opt.BinMs, JitterMs: opt.JitterMs,
 		Count: make([]int32, n*n*w), Expected: make([]float32, n*n*w),
 		P: make([]float64, n*n), DelayMs: make([]float64, n*n), Efficacy: make([]float64, n*n)}
-	parallel(n, opt.Workers, func(i int) {
+	// Row j builds the dense counts of j and of its jitter windows once and
+	// goes through every i < j.
+	parallel(n, opt.Workers, func(j int) {
 		cnt := make([]int32, w)
 		exp := make([]float64, w)
 		h := make([]int32, d+2*L)
-		for j := i + 1; j < n; j++ {
+		sw := newSWAR(bins[j], nb, d, L)
+		for i := range j {
 			clear(cnt)
 			clear(exp)
-			correlogram(bins[i], bins[j], L, cnt)
-			jitterExpectation(bins[i], bins[j], nb, d, L, exp, h)
+			if sw != nil {
+				sw.add(bins[i], cnt, exp)
+			} else {
+				correlogram(bins[i], bins[j], L, cnt)
+				jitterExpectation(bins[i], bins[j], nb, d, L, exp, h)
+			}
 			for k := range w {
 				c.Count[(i*n+j)*w+k] = cnt[k]
 				c.Expected[(i*n+j)*w+k] = float32(exp[k])
@@ -153,6 +162,107 @@ func binsOf(what string, ms, binMs float64) (int, error) {
 		return 0, fmt.Errorf("connectivity: %s %g ms must be a whole number (at least 2, at most 10^6) of %g ms bins", what, ms, binMs)
 	}
 	return int(k), nil
+}
+
+// swar holds the dense counts of one train j, padded by L bins on each
+// side, for correlograms of byte lanes eight lags at a time: n[k+L] is the
+// number of events of j in bin k, m[k+L] the number in k's jitter window.
+type swar struct {
+	n, m       []byte
+	nb, d, L   int
+	maxN, maxM int
+	lastA      int     // first bin of the last window
+	lastFix    float64 // m_last (1/dw − 1/d): the last window is short
+}
+
+// newSWAR returns nil when a bin or a window holds more than 255 events.
+func newSWAR(bj []int32, nb, d, L int) *swar {
+	words := (2*L + 1 + 7) / 8
+	size := nb + 2*L + 8*words
+	s := &swar{n: make([]byte, size), m: make([]byte, size), nb: nb, d: d, L: L}
+	cnt := make([]int32, (nb+d-1)/d)
+	for _, k := range bj {
+		cnt[int(k)/d]++
+	}
+	for _, k := range bj {
+		if v := int(s.n[int(k)+L]) + 1; v > 255 {
+			return nil
+		}
+		s.n[int(k)+L]++
+	}
+	for w, c := range cnt {
+		if c > 255 {
+			return nil
+		}
+		for k := w * d; k < min(w*d+d, nb); k++ {
+			s.m[k+L] = byte(c)
+		}
+		s.maxM = max(s.maxM, int(c))
+	}
+	for _, v := range s.n {
+		s.maxN = max(s.maxN, int(v))
+	}
+	s.lastA = (nb - 1) / d * d
+	if dw := nb - s.lastA; dw < d {
+		s.lastFix = float64(cnt[len(cnt)-1]) * (1/float64(dw) - 1/float64(d))
+	}
+	return s
+}
+
+// add adds to cnt[L+ℓ] the events of j at bin(i) + ℓ, and to exp[L+ℓ] their
+// jitter expectation, for the events bi of i: Σ_i n_j(k+ℓ) and
+// Σ_i m_j(k+ℓ)/d, each sum eight lags per 64-bit add in byte lanes,
+// flushed before a lane can overflow.
+func (s *swar) add(bi []int32, cnt []int32, exp []float64) {
+	L := s.L
+	words := (2*L + 1 + 7) / 8
+	accN, accM := make([]uint64, words), make([]uint64, words)
+	everyN, everyM := 255/max(s.maxN, 1), 255/max(s.maxM, 1)
+	sumM := make([]int64, 2*L+1)
+	flush := func(acc []uint64, f func(lag int, v uint64)) {
+		for w := range words {
+			a := acc[w]
+			for b := 0; b < 8 && 8*w+b <= 2*L; b++ {
+				f(8*w+b, (a>>(8*b))&0xff)
+			}
+			acc[w] = 0
+		}
+	}
+	addN := func(lag int, v uint64) { cnt[lag] += int32(v) }
+	addM := func(lag int, v uint64) { sumM[lag] += int64(v) }
+	nN, nM := 0, 0
+	for _, k := range bi {
+		n, m := s.n[k:], s.m[k:]
+		for w := range words {
+			accN[w] += binary.LittleEndian.Uint64(n[8*w:])
+			accM[w] += binary.LittleEndian.Uint64(m[8*w:])
+		}
+		if nN++; nN == everyN {
+			flush(accN, addN)
+			nN = 0
+		}
+		if nM++; nM == everyM {
+			flush(accM, addM)
+			nM = 0
+		}
+	}
+	flush(accN, addN)
+	flush(accM, addM)
+	for l, v := range sumM {
+		exp[l] += float64(v) / float64(s.d)
+	}
+	if s.lastFix == 0 {
+		return
+	}
+	// Events of i whose lags reach the short last window.
+	from, _ := slices.BinarySearch(bi, int32(s.lastA-L))
+	for _, k := range bi[from:] {
+		for l := -L; l <= L; l++ {
+			if kk := int(k) + l; kk >= s.lastA && kk < s.nb {
+				exp[L+l] += s.lastFix
+			}
+		}
+	}
 }
 
 // correlogram adds to cnt[L+ℓ] the pairs with bj − bi = ℓ, |ℓ| ≤ L.

@@ -162,3 +162,33 @@ func TestCCGInvalid(t *testing.T) {
 		t.Error("no units: no error")
 	}
 }
+
+// The byte-lane kernel and the direct one (the fallback for bins or
+// windows of more than 255 events) agree exactly, including a short last
+// jitter window.
+func TestSWARMatchesDirect(t *testing.T) {
+	for _, dur := range []float64{20, 20.0037} {
+		e := synth(13, 2, 60, dur, link{From: 0, To: 1, DelayMs: 4, Prob: 0.5})
+		bins, nb, _ := e.UnitBins(1)
+		for _, dl := range [][2]int{{25, 50}, {7, 3}, {2, 70}} {
+			d, L := dl[0], dl[1]
+			w := 2*L + 1
+			c1, e1 := make([]int32, w), make([]float64, w)
+			c2, e2 := make([]int32, w), make([]float64, w)
+			newSWAR(bins[1], nb, d, L).add(bins[0], c1, e1)
+			correlogram(bins[0], bins[1], L, c2)
+			jitterExpectation(bins[0], bins[1], nb, d, L, e2, make([]int32, d+2*L))
+			for l := range w {
+				if c1[l] != c2[l] || math.Abs(e1[l]-e2[l]) > 1e-9*math.Max(1, e2[l]) {
+					t.Fatalf("%g s, d %d, L %d, lag %d: %d/%g vs %d/%g", dur, d, L, l-L, c1[l], e1[l], c2[l], e2[l])
+				}
+			}
+		}
+	}
+	// More than 255 events in a window: no byte lanes.
+	e := synth(14, 2, 2000, 1)
+	bins, nb, _ := e.UnitBins(1)
+	if newSWAR(bins[0], nb, 300, 10) != nil {
+		t.Error("byte lanes for 600 events per window")
+	}
+}

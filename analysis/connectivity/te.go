@@ -221,17 +221,19 @@ func windowsOf(b []int32, d int) []window {
 // teEstimator holds the targets' pattern bitsets.
 type teEstimator struct {
 	nb, k, U, t0, words int
-	// pattern[y][c] has bit t set when (y_t, y_{t−1}, …, y_{t−k}) spells c
-	// (y_t the lowest bit), for t in [t0, nb); nil if no bin does.
-	pattern [][][]uint64
-	count   [][]int64   // bins of each pattern
+	np                  int // patterns other than 0: 2^(k+1) − 1
+	// pattern[y][w*np + c−1] is word w of the bins t in [t0, nb) where
+	// (y_t, y_{t−1}, …, y_{t−k}) spells c (y_t the lowest bit), c ≥ 1;
+	// interleaved so that one pass over the words reads them all.
+	pattern [][]uint64
+	count   [][]int64   // bins of each pattern c = 0 … 2^(k+1) − 1
 	valid   []uint64    // bits t0..nb−1
 	nlogn   []float64   // n·log2(n) for n up to the bins
 	tot     [][]float64 // [x][u]: bins t ≥ t0 with x_{t−u} = 1, set by shiftAll
 }
 
 func newTEEstimator(bins [][]int32, nb, k, U, t0 int) *teEstimator {
-	e := &teEstimator{nb: nb, k: k, U: U, t0: t0, words: (nb + 63) / 64}
+	e := &teEstimator{nb: nb, k: k, U: U, t0: t0, words: (nb + 63) / 64, np: 1<<(k+1) - 1}
 	e.valid = make([]uint64, e.words)
 	for t := t0; t < nb; t++ {
 		e.valid[t/64] |= 1 << (t % 64)
@@ -240,8 +242,7 @@ func newTEEstimator(bins [][]int32, nb, k, U, t0 int) *teEstimator {
 	for i := 2; i < len(e.nlogn); i++ {
 		e.nlogn[i] = float64(i) * math.Log2(float64(i))
 	}
-	np := 1 << (k + 1)
-	e.pattern = make([][][]uint64, len(bins))
+	e.pattern = make([][]uint64, len(bins))
 	e.count = make([][]int64, len(bins))
 	code := make([]uint8, nb)
 	for y, b := range bins {
@@ -251,15 +252,14 @@ func newTEEstimator(bins [][]int32, nb, k, U, t0 int) *teEstimator {
 				code[int(t)+s] |= 1 << s // bin t is y_{t'−s} of bin t' = t+s
 			}
 		}
-		e.pattern[y] = make([][]uint64, np)
-		e.count[y] = make([]int64, np)
+		e.pattern[y] = make([]uint64, e.words*e.np)
+		e.count[y] = make([]int64, e.np+1)
 		for t := t0; t < nb; t++ {
-			c := code[t]
-			if e.pattern[y][c] == nil {
-				e.pattern[y][c] = make([]uint64, e.words)
-			}
-			e.pattern[y][c][t/64] |= 1 << (t % 64)
+			c := int(code[t])
 			e.count[y][c]++
+			if c > 0 {
+				e.pattern[y][(t/64)*e.np+c-1] |= 1 << (t % 64)
+			}
 		}
 	}
 	return e
@@ -326,39 +326,80 @@ func (e *teEstimator) shiftAll(src [][]uint64, dst [][][]uint64) [][][]uint64 {
 	return dst
 }
 
-type teScratch struct{ n1 []float64 }
+type teScratch struct {
+	acc []int64 // [u−1][c−1]
+	n1  []float64
+}
 
 func (e *teEstimator) scratch() *teScratch {
-	return &teScratch{n1: make([]float64, 1<<(e.k+1))}
+	return &teScratch{acc: make([]int64, e.U*e.np), n1: make([]float64, e.np+1)}
 }
 
 // pair returns the largest TE over the delays from source x, shifted as
-// xs, to target y, and its delay.
+// xs, to target y, and its delay. One pass over the words counts, for
+// every delay u and pattern c ≥ 1, the bins with x_{t−u} = 1.
 func (e *teEstimator) pair(y, x int, xs [][]uint64, sc *teScratch) (float64, int) {
-	pat, cnt := e.pattern[y], e.count[y]
+	pat, np, acc := e.pattern[y], e.np, sc.acc
+	clear(acc)
+	for u := 1; u <= e.U; u++ {
+		countPatterns(pat, np, xs[u][:e.words], acc[(u-1)*np:u*np])
+	}
 	best, bu := math.Inf(-1), 1
 	for u := 1; u <= e.U; u++ {
-		xu := xs[u]
 		rest := e.tot[x][u]
-		for c := 1; c < len(pat); c++ {
-			sc.n1[c] = 0
-			if pat[c] == nil {
-				continue
-			}
-			var s int
-			for w, v := range pat[c] {
-				s += bits.OnesCount64(v & xu[w])
-			}
-			sc.n1[c] = float64(s)
-			rest -= float64(s)
+		for c := 1; c <= np; c++ {
+			v := float64(acc[(u-1)*np+c-1])
+			sc.n1[c] = v
+			rest -= v
 		}
 		sc.n1[0] = rest
-		te := e.te(cnt, sc.n1)
-		if te > best {
+		if te := e.te(e.count[y], sc.n1); te > best {
 			best, bu = te, u
 		}
 	}
 	return best, bu
+}
+
+// countPatterns adds to a[c−1] the bins of pattern c ≥ 1 where the
+// shifted source xu is on; the common history lengths have unrolled
+// loops with the counts in registers.
+func countPatterns(pat []uint64, np int, xu []uint64, a []int64) {
+	switch np {
+	case 3:
+		var a0, a1, a2 int
+		for w, v := range xu {
+			p := pat[3*w : 3*w+3 : 3*w+3]
+			a0 += bits.OnesCount64(p[0] & v)
+			a1 += bits.OnesCount64(p[1] & v)
+			a2 += bits.OnesCount64(p[2] & v)
+		}
+		a[0], a[1], a[2] = int64(a0), int64(a1), int64(a2)
+	case 7:
+		var a0, a1, a2, a3, a4, a5, a6 int
+		for w, v := range xu {
+			if v == 0 {
+				continue
+			}
+			p := pat[7*w : 7*w+7 : 7*w+7]
+			a0 += bits.OnesCount64(p[0] & v)
+			a1 += bits.OnesCount64(p[1] & v)
+			a2 += bits.OnesCount64(p[2] & v)
+			a3 += bits.OnesCount64(p[3] & v)
+			a4 += bits.OnesCount64(p[4] & v)
+			a5 += bits.OnesCount64(p[5] & v)
+			a6 += bits.OnesCount64(p[6] & v)
+		}
+		a[0], a[1], a[2], a[3], a[4], a[5], a[6] = int64(a0), int64(a1), int64(a2), int64(a3), int64(a4), int64(a5), int64(a6)
+	default:
+		for w, v := range xu {
+			if v == 0 {
+				continue
+			}
+			for c, p := range pat[w*np : w*np+np] {
+				a[c] += int64(bits.OnesCount64(p & v))
+			}
+		}
+	}
 }
 
 // te is the plug-in TE in bits from the pattern counts cnt[c] and those

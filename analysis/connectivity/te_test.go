@@ -72,7 +72,7 @@ func TestTEFalsePositives(t *testing.T) {
 // from a table of the bins' joint states.
 func TestTEMatchesDefinition(t *testing.T) {
 	e := synth(7, 2, 40, 30, link{From: 1, To: 0, DelayMs: 12, Prob: 0.4})
-	for _, k := range []int{1, 3} {
+	for _, k := range []int{1, 2, 3} {
 		opt := TEOptions{BinMs: 4, History: k, MaxDelayMs: 16, JitterMs: 8, Surrogates: 1}
 		te, err := TransferEntropy(e, opt)
 		if err != nil {

@@ -59,10 +59,10 @@ func Analyze(e analysis.Events, opt Options) (*Result, error) {
 		opt.Links = "te"
 	}
 	if opt.Links != "te" && opt.Links != "ccg" {
-		return nil, fmt.Errorf("connectivity: links from %q, want te or ccg", opt.Links)
+		return nil, fmt.Errorf("connectivity: links from %q, want te or ccg: %w", opt.Links, ErrOption)
 	}
 	if !(opt.Alpha > 0 && opt.Alpha < 1) {
-		return nil, fmt.Errorf("connectivity: significance level %g, need 0 < α < 1", opt.Alpha)
+		return nil, fmt.Errorf("connectivity: significance level %g, need 0 < α < 1: %w", opt.Alpha, ErrOption)
 	}
 	opt.TE.Seed = opt.Seed
 	opt.Null.Seed = opt.Seed

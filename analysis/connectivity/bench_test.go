@@ -26,9 +26,8 @@ func loop(b *testing.B, f func() error) {
 		}
 		n++
 	}
-	b.ReportMetric((cpuTime() - c0).Seconds()/float64(n), "cpu-s/op")
+	b.ReportMetric((cpuTime()-c0).Seconds()/float64(n), "cpu-s/op")
 }
-
 
 func benchParts(b *testing.B, workers int) {
 	e := bursting(1, 64, 600, 8, 600, link{From: 3, To: 40, DelayMs: 5, Prob: 0.2})

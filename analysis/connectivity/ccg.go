@@ -2,6 +2,7 @@ package connectivity
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -10,6 +11,10 @@ import (
 
 	"github.com/bl1-go/bl1/analysis"
 )
+
+// ErrOption marks an invalid option (a bin, window, lag or count out of
+// range), as opposed to unusable data.
+var ErrOption = errors.New("invalid option")
 
 // CCGOptions set the cross-correlograms. Zero fields take the defaults.
 type CCGOptions struct {
@@ -85,11 +90,11 @@ type Correlograms struct {
 func CrossCorrelograms(e analysis.Events, opt CCGOptions) (*Correlograms, error) {
 	opt = opt.withDefaults()
 	if !(opt.BinMs > 0) || math.IsInf(opt.BinMs, 0) {
-		return nil, fmt.Errorf("connectivity: correlogram bin %g ms, need a finite value > 0", opt.BinMs)
+		return nil, fmt.Errorf("connectivity: correlogram bin %g ms, need a finite value > 0: %w", opt.BinMs, ErrOption)
 	}
 	lag := math.Round(opt.MaxLagMs / opt.BinMs)
 	if !(lag >= 1) || lag > 10000 {
-		return nil, fmt.Errorf("connectivity: maximum lag %g ms is %g bins of %g ms, need 1 to 10000", opt.MaxLagMs, lag, opt.BinMs)
+		return nil, fmt.Errorf("connectivity: maximum lag %g ms is %g bins of %g ms, need 1 to 10000: %w", opt.MaxLagMs, lag, opt.BinMs, ErrOption)
 	}
 	d, err := binsOf("jitter window", opt.JitterMs, opt.BinMs)
 	if err != nil {
@@ -159,7 +164,7 @@ func CrossCorrelograms(e analysis.Events, opt CCGOptions) (*Correlograms, error)
 func binsOf(what string, ms, binMs float64) (int, error) {
 	k := math.Round(ms / binMs)
 	if !(k >= 2) || k > 1e6 || math.Abs(k*binMs-ms) > 1e-9*ms {
-		return 0, fmt.Errorf("connectivity: %s %g ms must be a whole number (at least 2, at most 10^6) of %g ms bins", what, ms, binMs)
+		return 0, fmt.Errorf("connectivity: %s %g ms must be a whole number (at least 2, at most 10^6) of %g ms bins: %w", what, ms, binMs, ErrOption)
 	}
 	return int(k), nil
 }

@@ -1,6 +1,7 @@
 package connectivity
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -15,6 +16,13 @@ type NullOptions struct {
 	Lattice      int    // lattice references, for ω (default 10)
 	SwapsPerEdge int    // double-edge swaps per edge (default 10; at most 100 times as many are attempted)
 	Seed         uint64 // reference r uses its own stream of this seed
+}
+
+func (o NullOptions) check() error {
+	if o.Random < 1 || o.Lattice < 1 || o.SwapsPerEdge < 1 {
+		return fmt.Errorf("connectivity: %d random and %d lattice references with %d swaps per edge, need each ≥ 1: %w", o.Random, o.Lattice, o.SwapsPerEdge, ErrOption)
+	}
+	return nil
 }
 
 func (o NullOptions) withDefaults() NullOptions {
@@ -159,6 +167,9 @@ type SmallWorld struct {
 // triangles in the references, or fewer than two nodes).
 func SmallWorldness(g graph.Undirected, opt NullOptions) (SmallWorld, error) {
 	opt = opt.withDefaults()
+	if err := opt.check(); err != nil {
+		return SmallWorld{}, err
+	}
 	full, err := toAdj(g)
 	if err != nil {
 		return SmallWorld{}, err
@@ -220,6 +231,9 @@ type RichClub struct {
 // Sporns 2011, J Neurosci 31:15775).
 func RichClubCoefficient(g graph.Undirected, opt NullOptions) (RichClub, error) {
 	opt = opt.withDefaults()
+	if err := opt.check(); err != nil {
+		return RichClub{}, err
+	}
 	a, err := toAdj(g)
 	if err != nil {
 		return RichClub{}, err

@@ -22,7 +22,7 @@ import (
 // counts as 1. Time O(events) per pair.
 func STTC(e analysis.Events, dtMs float64) ([]float64, error) {
 	if !(dtMs > 0) || math.IsInf(dtMs, 0) {
-		return nil, fmt.Errorf("connectivity: STTC window %g ms, need a finite value > 0", dtMs)
+		return nil, fmt.Errorf("connectivity: STTC window %g ms, need a finite value > 0: %w", dtMs, ErrOption)
 	}
 	if err := e.Validate(); err != nil {
 		return nil, err

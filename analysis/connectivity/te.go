@@ -92,21 +92,21 @@ type TE struct {
 func TransferEntropy(e analysis.Events, opt TEOptions) (*TE, error) {
 	opt = opt.withDefaults()
 	if opt.History < 1 || opt.History > 6 {
-		return nil, fmt.Errorf("connectivity: TE history of %d bins, need 1 to 6", opt.History)
+		return nil, fmt.Errorf("connectivity: TE history of %d bins, need 1 to 6: %w", opt.History, ErrOption)
 	}
 	if !(opt.BinMs > 0) || math.IsInf(opt.BinMs, 0) {
-		return nil, fmt.Errorf("connectivity: TE bin %g ms, need a finite value > 0", opt.BinMs)
+		return nil, fmt.Errorf("connectivity: TE bin %g ms, need a finite value > 0: %w", opt.BinMs, ErrOption)
 	}
 	du := math.Round(opt.MaxDelayMs / opt.BinMs)
 	if !(du >= 1 && du <= 63) {
-		return nil, fmt.Errorf("connectivity: TE maximum delay %g ms is %g bins of %g ms, need 1 to 63", opt.MaxDelayMs, du, opt.BinMs)
+		return nil, fmt.Errorf("connectivity: TE maximum delay %g ms is %g bins of %g ms, need 1 to 63: %w", opt.MaxDelayMs, du, opt.BinMs, ErrOption)
 	}
 	dj, err := binsOf("TE jitter window", opt.JitterMs, opt.BinMs)
 	if err != nil {
 		return nil, err
 	}
 	if opt.Surrogates < 1 || opt.StopAfter < 1 {
-		return nil, fmt.Errorf("connectivity: TE with %d surrogates stopping after %d exceedances, need both ≥ 1", opt.Surrogates, opt.StopAfter)
+		return nil, fmt.Errorf("connectivity: TE with %d surrogates stopping after %d exceedances, need both ≥ 1: %w", opt.Surrogates, opt.StopAfter, ErrOption)
 	}
 	bins, nb, err := e.UnitBins(opt.BinMs)
 	if err != nil {

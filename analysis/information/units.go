@@ -1,6 +1,7 @@
 package information
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -9,6 +10,9 @@ import (
 
 	"github.com/bl1-go/bl1/analysis"
 )
+
+// ErrOption marks an invalid option of Analyze.
+var ErrOption = errors.New("invalid option")
 
 // Options set Analyze. Zero fields take the defaults.
 type Options struct {
@@ -63,6 +67,10 @@ type Summary struct {
 // (2^64 states for 64 channels), the Gaussian one only their covariance.
 func Analyze(e analysis.Events, opt Options) (*Summary, error) {
 	opt = opt.withDefaults()
+	if !(opt.BinMs > 0) || math.IsInf(opt.BinMs, 0) || opt.History < 1 || opt.History > 30 || opt.ExactUpTo < 1 || opt.ExactUpTo > 20 || opt.Samples < 2 {
+		return nil, fmt.Errorf("information: bin %g ms, history %d, exact up to %d units, %d subsets per size: need a bin > 0, history 1-30, exact 1-20, subsets ≥ 2: %w",
+			opt.BinMs, opt.History, opt.ExactUpTo, opt.Samples, ErrOption)
+	}
 	bins, nb, err := e.UnitBins(opt.BinMs)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,28 +28,28 @@ import (
 // ConnectivityJSON is connectivity.json: what was analysed and the
 // measures of the functional graph.
 type ConnectivityJSON struct {
-	Run       string  `json:"run"`
-	Config    string  `json:"config"`
-	SimS      float64 `json:"sim_s"`
-	Of        string  `json:"of"` // "channels" or "neurons"
-	Units     int     `json:"units"`
-	Selection string  `json:"selection"`
+	Run       string `json:"run"`
+	Config    string `json:"config"`
+	SimS      num    `json:"sim_s"`
+	Of        string `json:"of"` // "channels" or "neurons"
+	Units     int    `json:"units"`
+	Selection string `json:"selection"`
 	Params    struct {
-		CCGBinMs       float64 `json:"ccg_bin_ms"`
-		CCGMaxLagMs    float64 `json:"ccg_max_lag_ms"`
-		JitterMs       float64 `json:"jitter_ms"`
-		STTCMs         float64 `json:"sttc_dt_ms"`
-		TEBinMs        float64 `json:"te_bin_ms"`
-		TEHistory      int     `json:"te_history_bins"`
-		TEMaxDelayMs   float64 `json:"te_max_delay_ms"`
-		TESurrogates   int     `json:"te_max_surrogates"`
-		LinksBy        string  `json:"links_by"`
-		Alpha          float64 `json:"alpha"`
-		References     int     `json:"random_references"`
-		LatticeRefs    int     `json:"lattice_references"`
-		SwapsPerEdge   int     `json:"swaps_per_edge"`
-		Seed           uint64  `json:"seed"`
-		MeanSurrogates float64 `json:"te_mean_surrogates"`
+		CCGBinMs       num    `json:"ccg_bin_ms"`
+		CCGMaxLagMs    num    `json:"ccg_max_lag_ms"`
+		JitterMs       num    `json:"jitter_ms"`
+		STTCMs         num    `json:"sttc_dt_ms"`
+		TEBinMs        num    `json:"te_bin_ms"`
+		TEHistory      int    `json:"te_history_bins"`
+		TEMaxDelayMs   num    `json:"te_max_delay_ms"`
+		TESurrogates   int    `json:"te_max_surrogates"`
+		LinksBy        string `json:"links_by"`
+		Alpha          num    `json:"alpha"`
+		References     int    `json:"random_references"`
+		LatticeRefs    int    `json:"lattice_references"`
+		SwapsPerEdge   int    `json:"swaps_per_edge"`
+		Seed           uint64 `json:"seed"`
+		MeanSurrogates num    `json:"te_mean_surrogates"`
 	} `json:"params"`
 	Links struct {
 		TE    int `json:"te"`    // directed links with TE p ≤ α
@@ -57,63 +58,97 @@ type ConnectivityJSON struct {
 		Pairs int `json:"pairs"` // ordered pairs tested
 	} `json:"links"`
 	Graph struct {
-		Nodes       int     `json:"nodes"`
-		Edges       int     `json:"edges"`
-		Density     float64 `json:"density"`
-		MeanDegree  float64 `json:"mean_degree"`
-		Clustering  float64 `json:"clustering"`
-		PathLength  float64 `json:"path_length"`
-		Component   int     `json:"largest_component"`
-		Efficiency  float64 `json:"efficiency"`
-		Cr          float64 `json:"clustering_random"`
-		Lr          float64 `json:"path_length_random"`
-		Cl          float64 `json:"clustering_lattice"`
-		Sigma       float64 `json:"small_world_sigma"`
-		Omega       float64 `json:"small_world_omega"`
-		RichClubK   int     `json:"rich_club_k"` // the k of the largest normalized coefficient with ≥ 3 members
-		RichClubRho float64 `json:"rich_club_rho"`
-		RichClubP   float64 `json:"rich_club_p"`
-		RichClubN   int     `json:"rich_club_members"`
-		Modularity  float64 `json:"modularity"`
-		Modules     int     `json:"modules"`
+		Nodes       int `json:"nodes"`
+		Edges       int `json:"edges"`
+		Density     num `json:"density"`
+		MeanDegree  num `json:"mean_degree"`
+		Clustering  num `json:"clustering"`
+		PathLength  num `json:"path_length"`
+		Component   int `json:"largest_component"`
+		Efficiency  num `json:"efficiency"`
+		Cr          num `json:"clustering_random"`
+		Lr          num `json:"path_length_random"`
+		Cl          num `json:"clustering_lattice"`
+		Sigma       num `json:"small_world_sigma"`
+		Omega       num `json:"small_world_omega"`
+		RichClubK   int `json:"rich_club_k"` // the k of the largest normalized coefficient with ≥ 3 members
+		RichClubRho num `json:"rich_club_rho"`
+		RichClubP   num `json:"rich_club_p"`
+		RichClubN   int `json:"rich_club_members"`
+		Modularity  num `json:"modularity"`
+		Modules     int `json:"modules"`
 	} `json:"graph"`
 	// With synapses.npz and neurons: the functional links against the
 	// wiring among the analysed neurons.
 	Structure *StructureJSON `json:"structure,omitempty"`
-	WallS     float64        `json:"wall_s"`
+	WallS     num            `json:"wall_s"`
 }
 
 // StructureJSON compares the links with the synapses among the analysed
 // neurons.
 type StructureJSON struct {
-	Synapses  int     `json:"synapses"`  // directed synapses among the analysed neurons
-	Found     int     `json:"found"`     // of them, linked by the chosen statistic
-	Links     int     `json:"links"`     // links by the chosen statistic
-	Precision float64 `json:"precision"` // links that are synapses
-	Chance    float64 `json:"chance"`    // synapses / ordered pairs: a random link's precision
-	Recall    float64 `json:"recall"`    // synapses that are linked
-	Reversed  int     `json:"reversed"`  // links not synapses whose reverse is
+	Synapses  int `json:"synapses"`  // directed synapses among the analysed neurons
+	Found     int `json:"found"`     // of them, linked by the chosen statistic
+	Links     int `json:"links"`     // links by the chosen statistic
+	Precision num `json:"precision"` // links that are synapses
+	Chance    num `json:"chance"`    // synapses / ordered pairs: a random link's precision
+	Recall    num `json:"recall"`    // synapses that are linked
+	Reversed  int `json:"reversed"`  // links not synapses whose reverse is
 }
 
 // InfoJSON is info.json.
 type InfoJSON struct {
-	Run             string      `json:"run"`
-	Of              string      `json:"of"`
-	Units           []int32     `json:"units"`
-	BinMs           float64     `json:"bin_ms"`
-	Bins            int         `json:"bins"`
-	History         int         `json:"ais_history_bins"`
-	EntropyBits     []float64   `json:"entropy_bits"`
-	AISBits         []float64   `json:"ais_bits"`
-	MeanEntropy     float64     `json:"mean_entropy_bits"`
-	MeanAIS         float64     `json:"mean_ais_bits"`
-	MeanMI          float64     `json:"mean_mi_bits"` // over pairs of distinct units
-	MI              [][]float64 `json:"mi_bits"`
-	GaussianUnits   int         `json:"gaussian_units"`
-	IntegrationBits float64     `json:"integration_bits"`
-	ComplexityBits  float64     `json:"complexity_bits"`
-	ComplexitySE    float64     `json:"complexity_se_bits"`
-	Note            string      `json:"note"`
+	Run             string  `json:"run"`
+	Of              string  `json:"of"`
+	Units           []int32 `json:"units"`
+	BinMs           num     `json:"bin_ms"`
+	Bins            int     `json:"bins"`
+	History         int     `json:"ais_history_bins"`
+	EntropyBits     []num   `json:"entropy_bits"`
+	AISBits         []num   `json:"ais_bits"`
+	MeanEntropy     num     `json:"mean_entropy_bits"`
+	MeanAIS         num     `json:"mean_ais_bits"`
+	MeanMI          num     `json:"mean_mi_bits"` // over pairs of distinct units
+	MI              [][]num `json:"mi_bits"`
+	GaussianUnits   int     `json:"gaussian_units"`
+	IntegrationBits num     `json:"integration_bits"`
+	ComplexityBits  num     `json:"complexity_bits"`
+	ComplexitySE    num     `json:"complexity_se_bits"`
+	Note            string  `json:"note"`
+}
+
+// num is a float in JSON that writes NaN and infinities as null (json
+// rejects them): an undefined statistic, such as σ of a graph without
+// triangles, reads as None in Python.
+type num float64
+
+// MarshalJSON implements json.Marshaler.
+func (v num) MarshalJSON() ([]byte, error) {
+	f := float64(v)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// UnmarshalJSON implements json.Unmarshaler: null is NaN.
+func (v *num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*v = num(math.NaN())
+		return nil
+	}
+	var f float64
+	err := json.Unmarshal(b, &f)
+	*v = num(f)
+	return err
+}
+
+func nums(x []float64) []num {
+	out := make([]num, len(x))
+	for i, v := range x {
+		out[i] = num(v)
+	}
+	return out
 }
 
 func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
@@ -223,7 +258,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if err := analyzePlots(dst, res, u, *links, *alpha); err != nil {
 		return err
 	}
-	cj.WallS = time.Since(start).Seconds()
+	cj.WallS = num(time.Since(start).Seconds())
 	if err := output.WriteJSON(filepath.Join(dst, "info.json"), ij); err != nil {
 		return err
 	}
@@ -370,11 +405,11 @@ func selectNeurons(rates, x, y []float64, max int) ([]int, string) {
 
 func connectivitySummary(r *connectivity.Result, u *units, sum *output.Summary, opt connectivity.Options) *ConnectivityJSON {
 	n := u.events.N
-	cj := &ConnectivityJSON{Config: sum.Config, SimS: sum.SimS, Of: u.of, Units: n, Selection: u.selection}
+	cj := &ConnectivityJSON{Config: sum.Config, SimS: num(sum.SimS), Of: u.of, Units: n, Selection: u.selection}
 	p := &cj.Params
-	p.CCGBinMs, p.CCGMaxLagMs, p.JitterMs, p.STTCMs = r.CCG.BinMs, float64(r.CCG.Lags)*r.CCG.BinMs, r.CCG.JitterMs, opt.STTCMs
-	p.TEBinMs, p.TEHistory, p.TEMaxDelayMs, p.TESurrogates = r.TE.BinMs, r.TE.History, opt.TE.MaxDelayMs, opt.TE.Surrogates
-	p.LinksBy, p.Alpha, p.References, p.Seed = opt.Links, opt.Alpha, opt.Null.Random, opt.Seed
+	p.CCGBinMs, p.CCGMaxLagMs, p.JitterMs, p.STTCMs = num(r.CCG.BinMs), num(float64(r.CCG.Lags)*r.CCG.BinMs), num(r.CCG.JitterMs), num(opt.STTCMs)
+	p.TEBinMs, p.TEHistory, p.TEMaxDelayMs, p.TESurrogates = num(r.TE.BinMs), r.TE.History, num(opt.TE.MaxDelayMs), opt.TE.Surrogates
+	p.LinksBy, p.Alpha, p.References, p.Seed = opt.Links, num(opt.Alpha), opt.Null.Random, opt.Seed
 	p.LatticeRefs, p.SwapsPerEdge = 10, 10 // NullOptions defaults
 	var drawn float64
 	for k := range r.TE.P {
@@ -394,39 +429,44 @@ func connectivitySummary(r *connectivity.Result, u *units, sum *output.Summary, 
 			cj.Links.Both++
 		}
 	}
-	p.MeanSurrogates = drawn / float64(max(cj.Links.Pairs, 1))
+	p.MeanSurrogates = num(drawn / float64(max(cj.Links.Pairs, 1)))
 	g := &cj.Graph
 	g.Nodes, g.Edges = n, r.Graph.Edges().Len()
 	if n > 1 {
-		g.Density = 2 * float64(g.Edges) / float64(n*(n-1))
+		g.Density = num(2 * float64(g.Edges) / float64(n*(n-1)))
 	}
-	g.MeanDegree = 2 * float64(g.Edges) / float64(n)
-	g.Clustering, g.PathLength, g.Component, g.Efficiency = r.C, r.L, r.Component, r.Efficiency
+	g.MeanDegree = num(2 * float64(g.Edges) / float64(n))
+	g.Clustering, g.PathLength, g.Component, g.Efficiency = num(r.C), num(r.L), r.Component, num(r.Efficiency)
 	sw := r.SmallWorld
-	g.Cr, g.Lr, g.Cl, g.Sigma, g.Omega = sw.Cr, sw.Lr, sw.Cl, sw.Sigma, sw.Omega
-	g.RichClubRho, g.RichClubP, g.RichClubK = math.NaN(), math.NaN(), -1
+	g.Cr, g.Lr, g.Cl, g.Sigma, g.Omega = num(sw.Cr), num(sw.Lr), num(sw.Cl), num(sw.Sigma), num(sw.Omega)
+	best := -1
 	for i, rho := range r.RichClub.Rho {
-		if r.RichClub.Members[i] >= 3 && !math.IsNaN(rho) && (math.IsNaN(g.RichClubRho) || rho > g.RichClubRho) {
-			g.RichClubRho, g.RichClubP, g.RichClubK, g.RichClubN = rho, r.RichClub.P[i], r.RichClub.K[i], r.RichClub.Members[i]
+		if r.RichClub.Members[i] >= 3 && !math.IsNaN(rho) && (best < 0 || rho > r.RichClub.Rho[best]) {
+			best = i
 		}
 	}
-	g.Modularity = r.Modularity
+	g.RichClubRho, g.RichClubP, g.RichClubK = num(math.NaN()), num(math.NaN()), -1
+	if best >= 0 {
+		rc := r.RichClub
+		g.RichClubRho, g.RichClubP, g.RichClubK, g.RichClubN = num(rc.Rho[best]), num(rc.P[best]), rc.K[best], rc.Members[best]
+	}
+	g.Modularity = num(r.Modularity)
 	g.Modules = slices.Max(r.Module) + 1
 	return cj
 }
 
 func infoSummary(s *information.Summary, u *units) *InfoJSON {
 	n := s.Units
-	ij := &InfoJSON{Of: u.of, Units: u.ids, BinMs: s.BinMs, Bins: s.Bins, EntropyBits: s.Entropy, AISBits: s.AIS,
-		IntegrationBits: s.Integration, ComplexityBits: s.Complexity, ComplexitySE: s.ComplexitySE,
+	ij := &InfoJSON{Of: u.of, Units: u.ids, BinMs: num(s.BinMs), Bins: s.Bins, EntropyBits: nums(s.Entropy), AISBits: nums(s.AIS),
+		IntegrationBits: num(s.Integration), ComplexityBits: num(s.Complexity), ComplexitySE: num(s.ComplexitySE),
 		Note: "entropy, AIS and MI of the binary activity (1 when a bin holds an event), plug-in with the Miller-Madow correction; " +
 			"integration and neural complexity (Tononi, Sporns & Edelman 1994) of the counts per bin as Gaussian variables"}
-	ij.MeanEntropy = meanOf(s.Entropy)
-	ij.MeanAIS = meanOf(s.AIS)
+	ij.MeanEntropy = num(meanOf(s.Entropy))
+	ij.MeanAIS = num(meanOf(s.AIS))
 	var sum float64
 	for i := range n {
 		row := s.MI[i*n : (i+1)*n]
-		ij.MI = append(ij.MI, row)
+		ij.MI = append(ij.MI, nums(row))
 		for j, v := range row {
 			if j != i {
 				sum += v
@@ -434,7 +474,7 @@ func infoSummary(s *information.Summary, u *units) *InfoJSON {
 		}
 	}
 	if n > 1 {
-		ij.MeanMI = sum / float64(n*(n-1))
+		ij.MeanMI = num(sum / float64(n*(n-1)))
 	}
 	for _, g := range s.Gaussian {
 		if g {
@@ -481,7 +521,7 @@ func structure(dir string, ids []int32, links []bool) (*StructureJSON, error) {
 			syn[a*n+b] = true
 		}
 	}
-	s := &StructureJSON{Precision: math.NaN(), Recall: math.NaN()}
+	s := &StructureJSON{Precision: num(math.NaN()), Recall: num(math.NaN())}
 	for k := range syn {
 		i, j := k/n, k%n
 		if syn[k] {
@@ -496,12 +536,12 @@ func structure(dir string, ids []int32, links []bool) (*StructureJSON, error) {
 			}
 		}
 	}
-	s.Chance = float64(s.Synapses) / float64(n*(n-1))
+	s.Chance = num(float64(s.Synapses) / float64(n*(n-1)))
 	if s.Links > 0 {
-		s.Precision = float64(s.Found) / float64(s.Links)
+		s.Precision = num(float64(s.Found) / float64(s.Links))
 	}
 	if s.Synapses > 0 {
-		s.Recall = float64(s.Found) / float64(s.Synapses)
+		s.Recall = num(float64(s.Found) / float64(s.Synapses))
 	}
 	return s, nil
 }

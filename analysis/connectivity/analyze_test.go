@@ -93,9 +93,14 @@ func TestAnalyzeBursting(t *testing.T) {
 				found++
 			}
 		}
-		// 132 ordered pairs, 2 planted: a handful of false links at most.
-		if found > 2+6 {
-			t.Errorf("%s: %d links", by, found)
+		// 132 ordered pairs, 2 planted. The correlograms' test is
+		// conservative: at most a few more links. The TE surrogates keep
+		// each window's count but not the burst onsets within it, so the
+		// bursts' 0.5 ms-per-channel onset lags and sharp edges add links
+		// between co-bursting channels (the null is "timing within 25 ms
+		// carries nothing", which they break); still a small minority.
+		if limit := map[string]int{"ccg": 2 + 3, "te": 2 + 13}[by]; found > limit {
+			t.Errorf("%s: %d links, want at most %d", by, found, limit)
 		}
 		if d := r.CCG.DelayMs[9*n+4]; math.Abs(d-12) > 1 {
 			t.Errorf("CCG delay 9 → 4: %g ms", d)

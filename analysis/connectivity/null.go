@@ -14,7 +14,7 @@ import (
 type NullOptions struct {
 	Random       int    // random references (default 20)
 	Lattice      int    // lattice references, for ω (default 10)
-	SwapsPerEdge int    // double-edge swaps per edge (default 10; at most 100 times as many are attempted)
+	SwapsPerEdge int    // double-edge swaps per edge (default 10; at most 20 times as many are attempted)
 	Seed         uint64 // reference r uses its own stream of this seed
 }
 
@@ -54,7 +54,7 @@ func (a *adj) rewire(swaps int, rng *rand.Rand, connected, lattice bool) {
 	}
 	// Count successful swaps (as networkx does), with a bound on the
 	// attempts for graphs that admit few (dense, or already a lattice).
-	attempts := 100 * swaps
+	attempts := 20 * swaps
 	ring := func(i, j int32) int {
 		d := int(i - j)
 		if d < 0 {

@@ -12,7 +12,7 @@ import (
 // TEOptions set the transfer entropy. Zero fields take the defaults.
 type TEOptions struct {
 	BinMs      float64 // bin of the binary trains, ms (default 5)
-	History    int     // k: bins of the target's own past, 1..6 (default 2)
+	History    int     // k: bins of the target's own past, 1..6 (default 1, the delayed TE of Ito et al. 2011)
 	MaxDelayMs float64 // source delays of 1..U bins, U = MaxDelayMs/BinMs ≤ 63 (default 20)
 	JitterMs   float64 // surrogates jitter the source in windows of this, a multiple of BinMs of at least two bins (default 25)
 	Surrogates int     // at most this many surrogates per pair (default 99)
@@ -29,7 +29,7 @@ func (o TEOptions) withDefaults() TEOptions {
 		o.BinMs = 5
 	}
 	if o.History == 0 {
-		o.History = 2
+		o.History = 1
 	}
 	if o.MaxDelayMs == 0 {
 		o.MaxDelayMs = 20

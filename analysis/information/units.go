@@ -43,6 +43,7 @@ func (o Options) withDefaults() Options {
 type Summary struct {
 	Units, Bins int
 	BinMs       float64
+	History     int // of the AIS, bins
 	// Of the binary activity (1 when a bin holds an event), bits per bin,
 	// Miller-Madow corrected:
 	Entropy []float64 // H of each unit
@@ -79,7 +80,7 @@ func Analyze(e analysis.Events, opt Options) (*Summary, error) {
 		return nil, fmt.Errorf("information: %d bins of %g ms, need more than the history of %d", nb, opt.BinMs, opt.History)
 	}
 	n := e.N
-	s := &Summary{Units: n, Bins: nb, BinMs: opt.BinMs, Entropy: make([]float64, n), AIS: make([]float64, n),
+	s := &Summary{Units: n, Bins: nb, BinMs: opt.BinMs, History: opt.History, Entropy: make([]float64, n), AIS: make([]float64, n),
 		MI: make([]float64, n*n), Gaussian: make([]bool, n), Integration: math.NaN(), Complexity: math.NaN()}
 	act := make([][]int32, n)
 	counts := make([][]float64, n)

@@ -160,7 +160,8 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	links := fs.String("links", "te", "which significant links make the graph: te or ccg")
 	alpha := fs.Float64("alpha", 0.01, "significance level of a link")
 	bin := fs.Float64("bin", 5, "bin of transfer entropy and information, ms")
-	history := fs.Int("history", 2, "target history of TE and of AIS, bins")
+	history := fs.Int("history", 1, "target history of TE, bins")
+	aisHistory := fs.Int("ais-history", 2, "history of the active information storage, bins")
 	maxDelay := fs.Float64("max-delay", 20, "TE source delays up to this, ms")
 	jitter := fs.Float64("jitter", 25, "jitter window of the correlogram null and the TE surrogates, ms")
 	surrogates := fs.Int("surrogates", 99, "at most this many TE surrogates per pair")
@@ -235,7 +236,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("%s: %w", dir, err)
 	}
-	info, err := information.Analyze(u.events, information.Options{BinMs: *bin, History: *history, Seed: *seed})
+	info, err := information.Analyze(u.events, information.Options{BinMs: *bin, History: *aisHistory, Seed: *seed})
 	if err != nil {
 		if errors.Is(err, information.ErrOption) {
 			return usageError{err}
@@ -457,7 +458,7 @@ func connectivitySummary(r *connectivity.Result, u *units, sum *output.Summary, 
 
 func infoSummary(s *information.Summary, u *units) *InfoJSON {
 	n := s.Units
-	ij := &InfoJSON{Of: u.of, Units: u.ids, BinMs: num(s.BinMs), Bins: s.Bins, EntropyBits: nums(s.Entropy), AISBits: nums(s.AIS),
+	ij := &InfoJSON{Of: u.of, Units: u.ids, BinMs: num(s.BinMs), Bins: s.Bins, History: s.History, EntropyBits: nums(s.Entropy), AISBits: nums(s.AIS),
 		IntegrationBits: num(s.Integration), ComplexityBits: num(s.Complexity), ComplexitySE: num(s.ComplexitySE),
 		Note: "entropy, AIS and MI of the binary activity (1 when a bin holds an event), plug-in with the Miller-Madow correction; " +
 			"integration and neural complexity (Tononi, Sporns & Edelman 1994) of the counts per bin as Gaussian variables"}

@@ -74,6 +74,15 @@ func joint(xs [][]int32, millerMadow bool) float64 {
 		}
 		counts[k]++
 	}
+	c := make([]int, len(counts))
+	for i, v := range counts {
+		c[i] = int(v)
+	}
+	return cellEntropy(c, n, millerMadow)
+}
+
+// cellEntropy returns the entropy of the counts of n samples in cells.
+func cellEntropy(counts []int, n int, millerMadow bool) float64 {
 	var s float64
 	m := 0
 	for _, c := range counts {

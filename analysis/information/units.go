@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -96,10 +97,28 @@ func Analyze(e analysis.Events, opt Options) (*Summary, error) {
 			return nil, err
 		}
 	}
+	// Pairs of binary trains: the joint counts from popcounts of bitsets.
+	words := (nb + 63) / 64
+	bits1 := make([][]uint64, n)
+	ones := make([]int, n)
+	for u, b := range bins {
+		bits1[u] = make([]uint64, words)
+		for _, k := range b {
+			bits1[u][k/64] |= 1 << (k % 64)
+		}
+		for _, w := range bits1[u] {
+			ones[u] += bits.OnesCount64(w)
+		}
+	}
 	for i := range n {
 		s.MI[i*n+i] = s.Entropy[i]
 		for j := i + 1; j < n; j++ {
-			v := s.Entropy[i] + s.Entropy[j] - joint([][]int32{act[i], act[j]}, true)
+			n11 := 0
+			for w, v := range bits1[i] {
+				n11 += bits.OnesCount64(v & bits1[j][w])
+			}
+			cells := [4]int{nb - ones[i] - ones[j] + n11, ones[i] - n11, ones[j] - n11, n11}
+			v := s.Entropy[i] + s.Entropy[j] - cellEntropy(cells[:], nb, true)
 			s.MI[i*n+j], s.MI[j*n+i] = v, v
 		}
 	}

@@ -3,7 +3,6 @@ package connectivity
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/bl1-go/bl1/analysis"
@@ -17,7 +16,7 @@ import (
 func bursting(seed uint64, n int, durS, bgHz, burstHz float64, links ...link) analysis.Events {
 	rng := rand.New(rand.NewPCG(seed, 9))
 	T1 := durS * 1000
-	var times [][]float64 = make([][]float64, n)
+	times := make([][]float64, n)
 	for u := range n {
 		for t := rng.ExpFloat64() / bgHz * 1000; t < T1; t += rng.ExpFloat64() / bgHz * 1000 {
 			times[u] = append(times[u], t)
@@ -31,41 +30,8 @@ func bursting(seed uint64, n int, durS, bgHz, burstHz float64, links ...link) an
 			}
 		}
 	}
-	for _, l := range links {
-		src := slices.Clone(times[l.From])
-		for _, t := range src {
-			if rng.Float64() < l.Prob {
-				if tt := t + l.DelayMs + (rng.Float64()*2-1)*l.JitterMs; tt < T1 {
-					times[l.To] = append(times[l.To], tt)
-				}
-			}
-		}
-	}
-	type ev struct {
-		t  float64
-		id int32
-	}
-	var evs []ev
-	for u, ts := range times {
-		for _, t := range ts {
-			evs = append(evs, ev{math.Floor(t*2) / 2, int32(u)})
-		}
-	}
-	slices.SortFunc(evs, func(a, b ev) int {
-		if a.t != b.t {
-			if a.t < b.t {
-				return -1
-			}
-			return 1
-		}
-		return int(a.id - b.id)
-	})
-	e := analysis.Events{N: n, T1: T1}
-	for _, v := range evs {
-		e.T = append(e.T, v.t)
-		e.ID = append(e.ID, v.id)
-	}
-	return e
+	addLinks(rng, times, T1, links)
+	return eventsOf(times, T1)
 }
 
 // In bursting activity, whose channels co-fire in every burst, the jitter

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Undirected returns the functional graph of n units: nodes 0..n−1 (every
@@ -150,51 +151,59 @@ func (a *adj) clustering() []float64 {
 	return c
 }
 
-func mean(x []float64) float64 {
-	var s float64
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
-}
-
-// distances returns, by breadth-first search over bitset frontiers, the
-// sum of the shortest-path lengths between connected ordered pairs, their
-// number, and the sum of inverse lengths over all ordered pairs.
-func (a *adj) distances() (sum, pairs, inv float64) {
+// bfs searches breadth-first from s over bitset frontiers and calls
+// level(d, nodes) with the bitset of the nodes first reached at each
+// distance d ≥ 1, until it returns false or no new node is reached.
+func (a *adj) bfs(s int, level func(d int, nodes []uint64) bool) {
 	seen := make([]uint64, a.words)
 	front := make([]uint64, a.words)
 	next := make([]uint64, a.words)
-	for s := range a.n {
-		clear(seen)
-		clear(front)
-		seen[s/64] |= 1 << (s % 64)
-		front[s/64] |= 1 << (s % 64)
-		for d := 1; ; d++ {
-			clear(next)
-			for w, v := range front {
-				for v != 0 {
-					j := w*64 + bits.TrailingZeros64(v)
-					v &= v - 1
-					for x, u := range a.r(j) {
-						next[x] |= u
-					}
+	seen[s/64] |= 1 << (s % 64)
+	front[s/64] |= 1 << (s % 64)
+	for d := 1; ; d++ {
+		clear(next)
+		for w, v := range front {
+			for v != 0 {
+				j := w*64 + bits.TrailingZeros64(v)
+				v &= v - 1
+				for x, u := range a.r(j) {
+					next[x] |= u
 				}
 			}
-			k := 0
-			for x := range next {
-				next[x] &^= seen[x]
-				seen[x] |= next[x]
-				k += bits.OnesCount64(next[x])
-			}
-			if k == 0 {
-				break
-			}
-			sum += float64(d * k)
-			pairs += float64(k)
-			inv += float64(k) / float64(d)
-			front, next = next, front
 		}
+		any := false
+		for x := range next {
+			next[x] &^= seen[x]
+			seen[x] |= next[x]
+			any = any || next[x] != 0
+		}
+		if !any || !level(d, next) {
+			return
+		}
+		front, next = next, front
+	}
+}
+
+func popcount(b []uint64) int {
+	k := 0
+	for _, v := range b {
+		k += bits.OnesCount64(v)
+	}
+	return k
+}
+
+// distances returns the sum of the shortest-path lengths between
+// connected ordered pairs, their number, and the sum of inverse lengths
+// over all ordered pairs.
+func (a *adj) distances() (sum, pairs, inv float64) {
+	for s := range a.n {
+		a.bfs(s, func(d int, nodes []uint64) bool {
+			k := float64(popcount(nodes))
+			sum += float64(d) * k
+			pairs += k
+			inv += k / float64(d)
+			return true
+		})
 	}
 	return sum, pairs, inv
 }
@@ -242,34 +251,9 @@ func (a *adj) connected() bool {
 	if a.n == 0 {
 		return true
 	}
-	seen := make([]uint64, a.words)
-	front := make([]uint64, a.words)
-	next := make([]uint64, a.words)
-	seen[0], front[0] = 1, 1
 	count := 1
-	for {
-		clear(next)
-		for w, v := range front {
-			for v != 0 {
-				j := w*64 + bits.TrailingZeros64(v)
-				v &= v - 1
-				for x, u := range a.r(j) {
-					next[x] |= u
-				}
-			}
-		}
-		k := 0
-		for x := range next {
-			next[x] &^= seen[x]
-			seen[x] |= next[x]
-			k += bits.OnesCount64(next[x])
-		}
-		if k == 0 {
-			return count == a.n
-		}
-		count += k
-		front, next = next, front
-	}
+	a.bfs(0, func(_ int, nodes []uint64) bool { count += popcount(nodes); return true })
+	return count == a.n
 }
 
 // Clustering returns the mean local clustering coefficient of g (nodes of
@@ -288,7 +272,7 @@ func Clustering(g graph.Undirected) (float64, map[int64]float64, error) {
 	for i, v := range c {
 		m[a.ids[i]] = v
 	}
-	return mean(c), m, nil
+	return stat.Mean(c, nil), m, nil
 }
 
 // PathLength returns the characteristic path length of g, the mean

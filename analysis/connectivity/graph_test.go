@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/stat"
 )
 
 func edgesGraph(n int, edges [][2]int) *simple.UndirectedGraph {
@@ -176,7 +177,7 @@ func TestReferences(t *testing.T) {
 			var c, l float64
 			for _, r := range refs {
 				s, p, _ := r.distances()
-				c += mean(r.clustering()) / 3
+				c += stat.Mean(r.clustering(), nil) / 3
 				l += s / p / 3
 			}
 			k := 10.0

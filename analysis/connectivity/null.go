@@ -3,10 +3,10 @@ package connectivity
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/stat"
 )
 
 // NullOptions set the degree-preserving reference graphs of SmallWorldness
@@ -99,36 +99,12 @@ func (a *adj) rewire(swaps int, rng *rand.Rand, connected, lattice bool) {
 
 // reaches reports whether t can be reached from s.
 func (a *adj) reaches(s, t int) bool {
-	seen := make([]uint64, a.words)
-	front := make([]uint64, a.words)
-	next := make([]uint64, a.words)
-	seen[s/64] |= 1 << (s % 64)
-	front[s/64] |= 1 << (s % 64)
-	for {
-		clear(next)
-		for w, v := range front {
-			for v != 0 {
-				j := w*64 + bits.TrailingZeros64(v)
-				v &= v - 1
-				for x, u := range a.r(j) {
-					next[x] |= u
-				}
-			}
-		}
-		if next[t/64]&(1<<(t%64)) != 0 {
-			return true
-		}
-		k := 0
-		for x := range next {
-			next[x] &^= seen[x]
-			seen[x] |= next[x]
-			k += bits.OnesCount64(next[x])
-		}
-		if k == 0 {
-			return false
-		}
-		front, next = next, front
-	}
+	found := false
+	a.bfs(s, func(_ int, nodes []uint64) bool {
+		found = nodes[t/64]&(1<<(t%64)) != 0
+		return !found
+	})
+	return found
 }
 
 // references returns count rewired copies of a, copy r drawn from stream
@@ -186,7 +162,7 @@ func SmallWorldness(g graph.Undirected, opt NullOptions) (SmallWorld, error) {
 	}
 	measure := func(b *adj) (c, l float64) {
 		s, p, _ := b.distances()
-		return mean(b.clustering()), s / p
+		return stat.Mean(b.clustering(), nil), s / p
 	}
 	sw.C, sw.L = measure(a)
 	sw.Cr, sw.Lr, sw.Cl = 0, 0, 0
@@ -197,7 +173,7 @@ func SmallWorldness(g graph.Undirected, opt NullOptions) (SmallWorld, error) {
 	}
 	sw.Cl = sw.C
 	for _, r := range a.references(opt.Lattice, opt.SwapsPerEdge, opt.Seed, 2, true, true) {
-		sw.Cl = math.Max(sw.Cl, mean(r.clustering()))
+		sw.Cl = math.Max(sw.Cl, stat.Mean(r.clustering(), nil))
 	}
 	sw.Sigma = ratio(ratio(sw.C, sw.Cr), ratio(sw.L, sw.Lr))
 	sw.Omega = ratio(sw.Lr, sw.L) - ratio(sw.C, sw.Cl)

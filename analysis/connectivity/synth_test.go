@@ -1,6 +1,7 @@
 package connectivity
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -23,45 +24,47 @@ type link struct {
 func synth(seed uint64, n int, rateHz, durS float64, links ...link) analysis.Events {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	T1 := durS * 1000
+	own := make([][]float64, n)
+	for u := range n {
+		for t := rng.ExpFloat64() / rateHz * 1000; t < T1; t += rng.ExpFloat64() / rateHz * 1000 {
+			own[u] = append(own[u], t)
+		}
+	}
+	addLinks(rng, own, T1, links)
+	return eventsOf(own, T1)
+}
+
+// addLinks adds the planted links' events to the trains (in place).
+func addLinks(rng *rand.Rand, trains [][]float64, T1 float64, links []link) {
+	for _, l := range links {
+		src := slices.Clone(trains[l.From])
+		for _, t := range src {
+			if rng.Float64() < l.Prob {
+				if tt := t + l.DelayMs + (rng.Float64()*2-1)*l.JitterMs; tt >= 0 && tt < T1 {
+					trains[l.To] = append(trains[l.To], tt)
+				}
+			}
+		}
+	}
+}
+
+// eventsOf merges the trains (times in ms, any order) into Events over
+// [0, T1), each time rounded down to the 0.5 ms grid of the simulator.
+func eventsOf(trains [][]float64, T1 float64) analysis.Events {
 	type ev struct {
 		t  float64
 		id int32
 	}
 	var evs []ev
-	own := make([][]float64, n)
-	for u := range n {
-		for t := rng.ExpFloat64() / rateHz * 1000; t < T1; t += rng.ExpFloat64() / rateHz * 1000 {
-			own[u] = append(own[u], math.Floor(t*2)/2)
+	for u, ts := range trains {
+		for _, t := range ts {
+			evs = append(evs, ev{math.Floor(t*2) / 2, int32(u)})
 		}
 	}
-	for _, l := range links {
-		for _, t := range own[l.From] {
-			if rng.Float64() < l.Prob {
-				tt := t + l.DelayMs + (rng.Float64()*2-1)*l.JitterMs
-				if tt >= 0 && tt < T1 {
-					own[l.To] = append(own[l.To], math.Floor(tt*2)/2)
-				}
-			}
-		}
-	}
-	for u := range n {
-		for _, t := range own[u] {
-			evs = append(evs, ev{t, int32(u)})
-		}
-	}
-	slices.SortFunc(evs, func(a, b ev) int {
-		if a.t != b.t {
-			if a.t < b.t {
-				return -1
-			}
-			return 1
-		}
-		return int(a.id - b.id)
-	})
-	e := analysis.Events{N: n, T0: 0, T1: T1}
+	slices.SortFunc(evs, func(a, b ev) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id)) })
+	e := analysis.Events{N: len(trains), T1: T1}
 	for _, v := range evs {
-		e.T = append(e.T, v.t)
-		e.ID = append(e.ID, v.id)
+		e.T, e.ID = append(e.T, v.t), append(e.ID, v.id)
 	}
 	return e
 }

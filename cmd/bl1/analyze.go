@@ -16,6 +16,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/bl1-go/bl1/analysis"
 	"github.com/bl1-go/bl1/analysis/connectivity"
@@ -462,8 +463,8 @@ func infoSummary(s *information.Summary, u *units) *InfoJSON {
 		IntegrationBits: num(s.Integration), ComplexityBits: num(s.Complexity), ComplexitySE: num(s.ComplexitySE),
 		Note: "entropy, AIS and MI of the binary activity (1 when a bin holds an event), plug-in with the Miller-Madow correction; " +
 			"integration and neural complexity (Tononi, Sporns & Edelman 1994) of the counts per bin as Gaussian variables"}
-	ij.MeanEntropy = num(meanOf(s.Entropy))
-	ij.MeanAIS = num(meanOf(s.AIS))
+	ij.MeanEntropy = num(stat.Mean(s.Entropy, nil))
+	ij.MeanAIS = num(stat.Mean(s.AIS, nil))
 	var sum float64
 	for i := range n {
 		row := s.MI[i*n : (i+1)*n]
@@ -483,14 +484,6 @@ func infoSummary(s *information.Summary, u *units) *InfoJSON {
 		}
 	}
 	return ij
-}
-
-func meanOf(x []float64) float64 {
-	var s float64
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
 }
 
 // structure compares the links with the synapses among the analysed

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,6 +73,23 @@ func TestAnalyzeCommand(t *testing.T) {
 	}
 	if found != cj.Links.TE {
 		t.Errorf("%d links in the npz, %d in the json", found, cj.Links.TE)
+	}
+
+	// The README's Python lines load it (when Debian's NumPy is there).
+	if py := "/usr/bin/python3"; exec.Command(py, "-c", "import numpy").Run() == nil {
+		script := `import json, numpy as np, sys
+c = np.load(sys.argv[1] + "/connectivity.npz")
+n = len(c["unit"])
+assert c["te_bits"].shape == (n, n) and c["links"].dtype == np.bool_
+ccg = c["ccg_counts"] - c["ccg_expected"]
+assert ccg.shape == (n, n, 101) and len(c["ccg_lag_ms"]) == 101
+g = json.load(open(sys.argv[1] + "/connectivity.json"))["graph"]
+info = json.load(open(sys.argv[1] + "/info.json"))
+assert np.array(info["mi_bits"]).shape == (n, n) and g["nodes"] == n
+print("ok")`
+		if b, err := exec.Command(py, "-c", script, out).CombinedOutput(); err != nil || strings.TrimSpace(string(b)) != "ok" {
+			t.Errorf("numpy: %v\n%s", err, b)
+		}
 	}
 
 	// One worker: the same files.

@@ -50,6 +50,12 @@ func benchParts(b *testing.B, workers int) {
 		b.ReportMetric(s/64/63, "surrogates/pair")
 	})
 	b.Run("Graph", func(b *testing.B) {
+		if te == nil {
+			var err error
+			if te, err = TransferEntropy(e, TEOptions{Workers: workers, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+		}
 		n := 64
 		r := &Result{Graph: Undirected(n, func(i, j int) bool { return te.P[i*n+j] <= 0.01 })}
 		loop(b, func() error { return r.measure(Options{Seed: 1}) })

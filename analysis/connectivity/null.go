@@ -14,7 +14,7 @@ import (
 type NullOptions struct {
 	Random       int    // random references (default 20)
 	Lattice      int    // lattice references, for ω (default 10)
-	SwapsPerEdge int    // double-edge swaps per edge (default 10; at most 20 times as many are attempted)
+	SwapsPerEdge int    // double-edge swaps per edge (default 10; at most 20 times as many are attempted, 200 for lattices)
 	Seed         uint64 // reference r uses its own stream of this seed
 }
 
@@ -53,8 +53,15 @@ func (a *adj) rewire(swaps int, rng *rand.Rand, connected, lattice bool) {
 		return
 	}
 	// Count successful swaps (as networkx does), with a bound on the
-	// attempts for graphs that admit few (dense, or already a lattice).
+	// attempts for graphs that admit few (dense, or already a lattice);
+	// latticization accepts few proposals, so it may try more.
+	// A run of 20 failures per edge in a row ends it: the graph has
+	// settled (dense graphs admit almost no swap).
 	attempts := 20 * swaps
+	if lattice {
+		attempts = 200 * swaps
+	}
+	failed, settled := 0, 20*len(e)
 	ring := func(i, j int32) int {
 		d := int(i - j)
 		if d < 0 {
@@ -62,7 +69,8 @@ func (a *adj) rewire(swaps int, rng *rand.Rand, connected, lattice bool) {
 		}
 		return min(d, a.n-d)
 	}
-	for ; attempts > 0 && swaps > 0; attempts-- {
+	for ; attempts > 0 && swaps > 0 && failed < settled; attempts-- {
+		failed++
 		x, y := rng.IntN(len(e)), rng.IntN(len(e)-1)
 		if y >= x {
 			y++
@@ -94,6 +102,7 @@ func (a *adj) rewire(swaps int, rng *rand.Rand, connected, lattice bool) {
 		e[x] = [2]int32{min(p, s), max(p, s)}
 		e[y] = [2]int32{min(r, q), max(r, q)}
 		swaps--
+		failed = 0
 	}
 }
 

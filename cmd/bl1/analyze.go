@@ -157,7 +157,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "output folder (default: the run folder)")
 	unitsKind := fs.String("units", "auto", "what to analyse: auto (channels with an MEA, else neurons), channels or neurons")
-	maxUnits := fs.Int("max-units", 64, "neurons: analyse at most this many (nearest the nodes of a grid over the culture)")
+	maxUnits := fs.Int("max-units", 64, "analyse at most this many channels or neurons (those nearest the nodes of a grid over the active ones)")
 	links := fs.String("links", "te", "which significant links make the graph: te or ccg")
 	alpha := fs.Float64("alpha", 0.01, "significance level of a link")
 	bin := fs.Float64("bin", 5, "bin of transfer entropy and information, ms")
@@ -225,7 +225,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 		CCG:    connectivity.CCGOptions{BinMs: *ccgBin, MaxLagMs: *ccgLag, JitterMs: *jitter, Workers: *workers},
 		TE:     connectivity.TEOptions{BinMs: *bin, History: *history, MaxDelayMs: *maxDelay, JitterMs: *jitter, Surrogates: *surrogates, Workers: *workers},
 		STTCMs: *sttc, Links: *links, Alpha: *alpha, Seed: *seed,
-		Null: connectivity.NullOptions{Random: *refs},
+		Null: connectivity.NullOptions{Random: *refs, Lattice: 10, SwapsPerEdge: 10},
 	}
 	bar := newRounds(progress, *surrogates)
 	opt.TE.Progress = bar.set
@@ -284,8 +284,8 @@ type units struct {
 	mapUnit    []int // map entry → unit, -1 if none
 }
 
-// chooseUnits picks the MEA's recorded channels or a subsample of the
-// neurons.
+// chooseUnits picks the MEA's recorded channels or the neurons, at most
+// maxUnits of them (subsample).
 func chooseUnits(dir string, rec analysis.Recording, kind string, maxUnits int) (*units, error) {
 	if kind == "channels" && rec.Channels == nil {
 		return nil, badInput("%s: -units channels, but the run recorded no MEA", dir)
@@ -305,16 +305,30 @@ func chooseUnits(dir string, rec analysis.Recording, kind string, maxUnits int) 
 		if len(ch) != len(recd) || len(x) != len(recd) || len(y) != len(recd) {
 			return nil, fmt.Errorf("%s/mea_layout.npz: %d channels, %d x, %d y, %d recorded flags", dir, len(ch), len(x), len(y), len(recd))
 		}
-		u := &units{of: "channels", events: *rec.Channels, mapX: x, mapY: y, mapShown: recd, mapUnit: make([]int, len(recd))}
+		var ids []int32
+		var rx, ry []float64
 		for e, r := range recd {
-			u.mapUnit[e] = -1
 			if r {
-				u.mapUnit[e] = len(u.ids)
-				u.ids = append(u.ids, ch[e])
-				u.x, u.y = append(u.x, x[e]), append(u.y, y[e])
+				ids, rx, ry = append(ids, ch[e]), append(rx, x[e]), append(ry, y[e])
 			}
 		}
-		u.selection = fmt.Sprintf("all %d recorded channels", len(u.ids))
+		u, err := subsample(*rec.Channels, ids, rx, ry, maxUnits, "recorded channels")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+		u.of = "channels"
+		// The map shows every electrode, the unused ones grey.
+		slot := make(map[int32]int, len(u.ids))
+		for k, id := range u.ids {
+			slot[id] = k
+		}
+		u.mapX, u.mapY, u.mapShown, u.mapUnit = x, y, make([]bool, len(ch)), make([]int, len(ch))
+		for e := range ch {
+			u.mapUnit[e] = -1
+			if k, ok := slot[ch[e]]; ok && recd[e] {
+				u.mapShown[e], u.mapUnit[e] = true, k
+			}
+		}
 		return u, nil
 	}
 	nz, err := npy.ReadNPZ(filepath.Join(dir, "neurons.npz"))
@@ -326,83 +340,93 @@ func chooseUnits(dir string, rec analysis.Recording, kind string, maxUnits int) 
 	if err := errors.Join(err1, err2); err != nil || len(x32) != rec.Neurons.N || len(y32) != rec.Neurons.N {
 		return nil, fmt.Errorf("%s/neurons.npz: positions of %d and %d neurons for %d (%v)", dir, len(x32), len(y32), rec.Neurons.N, err)
 	}
+	ids := make([]int32, rec.Neurons.N)
 	x, y := make([]float64, len(x32)), make([]float64, len(y32))
 	for i := range x32 {
-		x[i], y[i] = float64(x32[i]), float64(y32[i])
+		ids[i], x[i], y[i] = int32(i), float64(x32[i]), float64(y32[i])
 	}
-	rates, err := analysis.FiringRates(rec.Neurons)
+	u, err := subsample(rec.Neurons, ids, x, y, maxUnits, "neurons")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	sel, how := selectNeurons(rates, x, y, maxUnits)
-	if len(sel) < 2 {
-		return nil, fmt.Errorf("%s: %d neurons fire above %g Hz, need at least 2 to analyse", dir, len(sel), analysis.DefaultActiveHz)
-	}
-	u := &units{of: "neurons", selection: how}
-	slot := make(map[int32]int32, len(sel))
-	for k, i := range sel {
-		slot[int32(i)] = int32(k)
-		u.ids = append(u.ids, int32(i))
-		u.x, u.y = append(u.x, x[i]), append(u.y, y[i])
-	}
-	ev := analysis.Events{N: len(sel), T0: rec.Neurons.T0, T1: rec.Neurons.T1}
-	for k, id := range rec.Neurons.ID {
-		if s, ok := slot[id]; ok {
-			ev.T = append(ev.T, rec.Neurons.T[k])
-			ev.ID = append(ev.ID, s)
-		}
-	}
-	u.events = ev
+	u.of = "neurons"
 	u.mapX, u.mapY = u.x, u.y
-	u.mapShown = make([]bool, len(sel))
-	u.mapUnit = make([]int, len(sel))
-	for k := range sel {
+	u.mapShown = make([]bool, len(u.ids))
+	u.mapUnit = make([]int, len(u.ids))
+	for k := range u.ids {
 		u.mapShown[k], u.mapUnit[k] = true, k
 	}
 	return u, nil
 }
 
-// selectNeurons returns the active neurons (rate above
-// analysis.DefaultActiveHz) if there are at most max of them, else the
-// active neuron nearest each node of a grid of max nodes (rows × cols as
+// subsample keeps the units of e (named ids, at x, y µm) that fire above
+// analysis.DefaultActiveHz, all of them if there are at most max, else the
+// active unit nearest each node of a grid of max nodes (rows × cols as
 // square as possible) over their bounding box, row by row: a virtual array
 // that samples the culture evenly, as an MEA does, rather than the most
-// active cells. Ascending.
-func selectNeurons(rates, x, y []float64, max int) ([]int, string) {
+// active cells. The events are renumbered in ascending order of the units.
+func subsample(e analysis.Events, ids []int32, x, y []float64, max int, what string) (*units, error) {
+	rates, err := analysis.FiringRates(e)
+	if err != nil {
+		return nil, err
+	}
 	var active []int
 	for i, r := range rates {
 		if r > analysis.DefaultActiveHz {
 			active = append(active, i)
 		}
 	}
-	if len(active) <= max {
-		return active, fmt.Sprintf("all %d neurons firing above %g Hz", len(active), analysis.DefaultActiveHz)
+	if len(active) < 2 {
+		return nil, fmt.Errorf("%d of %d %s fire above %g Hz, need at least 2 to analyse", len(active), e.N, what, analysis.DefaultActiveHz)
 	}
-	x0, x1, y0, y1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	for _, i := range active {
-		x0, x1 = math.Min(x0, x[i]), math.Max(x1, x[i])
-		y0, y1 = math.Min(y0, y[i]), math.Max(y1, y[i])
-	}
-	rows := int(math.Sqrt(float64(max)))
-	cols := (max + rows - 1) / rows
-	taken := make(map[int]bool, max)
-	var sel []int
-	for r := 0; r < rows && len(sel) < max; r++ {
-		for c := 0; c < cols && len(sel) < max; c++ {
-			gx := x0 + (float64(c)+0.5)/float64(cols)*(x1-x0)
-			gy := y0 + (float64(r)+0.5)/float64(rows)*(y1-y0)
-			best, bd := -1, math.Inf(1)
-			for _, i := range active {
-				if d := math.Hypot(x[i]-gx, y[i]-gy); d < bd && !taken[i] {
-					best, bd = i, d
+	sel := active
+	how := fmt.Sprintf("the %d of %d %s that fire above %g Hz", len(active), e.N, what, analysis.DefaultActiveHz)
+	if len(active) > max {
+		x0, x1, y0, y1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+		for _, i := range active {
+			x0, x1 = math.Min(x0, x[i]), math.Max(x1, x[i])
+			y0, y1 = math.Min(y0, y[i]), math.Max(y1, y[i])
+		}
+		rows := int(math.Sqrt(float64(max)))
+		cols := (max + rows - 1) / rows
+		taken := make(map[int]bool, max)
+		sel = nil
+		for r := 0; r < rows && len(sel) < max; r++ {
+			for c := 0; c < cols && len(sel) < max; c++ {
+				gx := x0 + (float64(c)+0.5)/float64(cols)*(x1-x0)
+				gy := y0 + (float64(r)+0.5)/float64(rows)*(y1-y0)
+				best, bd := -1, math.Inf(1)
+				for _, i := range active {
+					if d := math.Hypot(x[i]-gx, y[i]-gy); d < bd && !taken[i] {
+						best, bd = i, d
+					}
 				}
+				taken[best] = true
+				sel = append(sel, best)
 			}
-			taken[best] = true
-			sel = append(sel, best)
+		}
+		slices.Sort(sel)
+		how = fmt.Sprintf("%d of the %d of %d %s that fire above %g Hz, the nearest to the nodes of a %d×%d grid over them",
+			len(sel), len(active), e.N, what, analysis.DefaultActiveHz, rows, cols)
+	}
+	u := &units{selection: how}
+	slot := make([]int32, e.N)
+	for i := range slot {
+		slot[i] = -1
+	}
+	for k, i := range sel {
+		slot[i] = int32(k)
+		u.ids = append(u.ids, ids[i])
+		u.x, u.y = append(u.x, x[i]), append(u.y, y[i])
+	}
+	u.events = analysis.Events{N: len(sel), T0: e.T0, T1: e.T1}
+	for k, id := range e.ID {
+		if s := slot[id]; s >= 0 {
+			u.events.T = append(u.events.T, e.T[k])
+			u.events.ID = append(u.events.ID, s)
 		}
 	}
-	slices.Sort(sel)
-	return sel, fmt.Sprintf("%d of %d neurons firing above %g Hz, the nearest to the nodes of a %d×%d grid over the culture", len(sel), len(active), analysis.DefaultActiveHz, rows, cols)
+	return u, nil
 }
 
 func connectivitySummary(r *connectivity.Result, u *units, sum *output.Summary, opt connectivity.Options) *ConnectivityJSON {
@@ -412,7 +436,7 @@ func connectivitySummary(r *connectivity.Result, u *units, sum *output.Summary, 
 	p.CCGBinMs, p.CCGMaxLagMs, p.JitterMs, p.STTCMs = num(r.CCG.BinMs), num(float64(r.CCG.Lags)*r.CCG.BinMs), num(r.CCG.JitterMs), num(opt.STTCMs)
 	p.TEBinMs, p.TEHistory, p.TEMaxDelayMs, p.TESurrogates = num(r.TE.BinMs), r.TE.History, num(opt.TE.MaxDelayMs), opt.TE.Surrogates
 	p.LinksBy, p.Alpha, p.References, p.Seed = opt.Links, num(opt.Alpha), opt.Null.Random, opt.Seed
-	p.LatticeRefs, p.SwapsPerEdge = 10, 10 // NullOptions defaults
+	p.LatticeRefs, p.SwapsPerEdge = opt.Null.Lattice, opt.Null.SwapsPerEdge
 	var drawn float64
 	for k := range r.TE.P {
 		if k/n == k%n {

@@ -103,6 +103,17 @@ print("ok")`
 		t.Error("connectivity.npz differs between 2 workers and 1")
 	}
 
+	// Fewer channels than recorded: a grid subsample.
+	outC := filepath.Join(t.TempDir(), "c")
+	if code, _, stderr := bl1(t, "analyze", run, "-o", outC, "-quiet", "-surrogates", "9", "-max-units", "16"); code != 0 {
+		t.Fatalf("16 channels: exit %d: %s", code, stderr)
+	}
+	var cc ConnectivityJSON
+	readJSON(t, filepath.Join(outC, "connectivity.json"), &cc)
+	if cc.Of != "channels" || cc.Units != 16 || !strings.Contains(cc.Selection, "4×4 grid") {
+		t.Errorf("16 channels: %d %s, %q", cc.Units, cc.Of, cc.Selection)
+	}
+
 	// The neurons, checked against the saved synapses.
 	outN := filepath.Join(t.TempDir(), "n")
 	code, stdout, stderr = bl1(t, "analyze", run, "-o", outN, "-quiet", "-units", "neurons", "-max-units", "30", "-surrogates", "19", "-links", "ccg")

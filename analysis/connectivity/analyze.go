@@ -64,6 +64,11 @@ func Analyze(e analysis.Events, opt Options) (*Result, error) {
 	if !(opt.Alpha > 0 && opt.Alpha < 1) {
 		return nil, fmt.Errorf("connectivity: significance level %g, need 0 < α < 1: %w", opt.Alpha, ErrOption)
 	}
+	// The smallest surrogate p-value is 1/(1 + surrogates).
+	if s := opt.TE.withDefaults().Surrogates; 1/float64(s+1) > opt.Alpha {
+		return nil, fmt.Errorf("connectivity: with %d TE surrogates no p-value reaches α = %g (the smallest is 1/%d); use at least %d: %w",
+			s, opt.Alpha, s+1, int(math.Ceil(1/opt.Alpha))-1, ErrOption)
+	}
 	opt.TE.Seed = opt.Seed
 	opt.Null.Seed = opt.Seed
 	r := &Result{}

@@ -24,7 +24,7 @@ func TestAnalyzeCommand(t *testing.T) {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
 	out := filepath.Join(t.TempDir(), "a")
-	code, stdout, stderr := bl1(t, "analyze", run, "-o", out, "-quiet", "-surrogates", "19", "-workers", "2")
+	code, stdout, stderr := bl1(t, "analyze", run, "-o", out, "-quiet", "-surrogates", "19", "-alpha", "0.05", "-workers", "2")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -64,7 +64,7 @@ func TestAnalyzeCommand(t *testing.T) {
 	links, _ := z["links"].Bool()
 	found := 0
 	for k, l := range links {
-		if l != (k/n != k%n && p[k] <= 0.01) {
+		if l != (k/n != k%n && p[k] <= 0.05) {
 			t.Fatalf("link %d: %v with p %g", k, l, p[k])
 		}
 		if l {
@@ -94,7 +94,7 @@ print("ok")`
 
 	// One worker: the same files.
 	out1 := filepath.Join(t.TempDir(), "a1")
-	if code, _, stderr := bl1(t, "analyze", run, "-o", out1, "-quiet", "-surrogates", "19", "-workers", "1"); code != 0 {
+	if code, _, stderr := bl1(t, "analyze", run, "-o", out1, "-quiet", "-surrogates", "19", "-alpha", "0.05", "-workers", "1"); code != 0 {
 		t.Fatalf("1 worker: exit %d: %s", code, stderr)
 	}
 	a, _ := os.ReadFile(filepath.Join(out, "connectivity.npz"))
@@ -105,7 +105,7 @@ print("ok")`
 
 	// Fewer channels than recorded: a grid subsample.
 	outC := filepath.Join(t.TempDir(), "c")
-	if code, _, stderr := bl1(t, "analyze", run, "-o", outC, "-quiet", "-surrogates", "9", "-max-units", "16"); code != 0 {
+	if code, _, stderr := bl1(t, "analyze", run, "-o", outC, "-quiet", "-surrogates", "9", "-alpha", "0.1", "-max-units", "16"); code != 0 {
 		t.Fatalf("16 channels: exit %d: %s", code, stderr)
 	}
 	var cc ConnectivityJSON
@@ -116,7 +116,7 @@ print("ok")`
 
 	// The neurons, checked against the saved synapses.
 	outN := filepath.Join(t.TempDir(), "n")
-	code, stdout, stderr = bl1(t, "analyze", run, "-o", outN, "-quiet", "-units", "neurons", "-max-units", "30", "-surrogates", "19", "-links", "ccg")
+	code, stdout, stderr = bl1(t, "analyze", run, "-o", outN, "-quiet", "-units", "neurons", "-max-units", "30", "-surrogates", "19", "-alpha", "0.05", "-links", "ccg")
 	if code != 0 {
 		t.Fatalf("neurons: exit %d: %s", code, stderr)
 	}
@@ -143,6 +143,7 @@ print("ok")`
 		{[]string{"analyze", run, "-links", "sttc"}, "links"},
 		{[]string{"analyze", run, "-alpha", "2"}, "significance"},
 		{[]string{"analyze", run, "-max-units", "1"}, "max-units"},
+		{[]string{"analyze", run, "-surrogates", "19"}, "no p-value reaches"},
 		{[]string{"analyze", run, "-bogus"}, "bogus"},
 	} {
 		if code, _, stderr := bl1(t, append(tc.args, "-quiet")...); code != 2 || !strings.Contains(stderr, tc.want) {
@@ -161,7 +162,7 @@ func TestAnalyzeWithoutMEA(t *testing.T) {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
 	out := filepath.Join(t.TempDir(), "a")
-	if code, stdout, stderr := bl1(t, "analyze", run, "-o", out, "-quiet", "-surrogates", "9", "-max-units", "16"); code != 0 || !strings.Contains(stdout, "neurons over 2 s") {
+	if code, stdout, stderr := bl1(t, "analyze", run, "-o", out, "-quiet", "-surrogates", "9", "-alpha", "0.1", "-max-units", "16"); code != 0 || !strings.Contains(stdout, "neurons over 2 s") {
 		t.Fatalf("exit %d: %s\n%s", code, stderr, stdout)
 	}
 	var ij InfoJSON

@@ -21,7 +21,13 @@
 //     branching ratio by the naive and the multistep-regression estimators
 //     (Wilting & Priesemann 2018), and the crackling-noise scaling relation
 //     (Sethna, Dahmen & Myers 2001; Friedman et al. 2012).
-//   - Validation (culture.go): Analyze runs all of them on a Recording
+//   - Functional connectivity and information theory live in the
+//     sub-packages connectivity (correlograms with a jitter null, STTC,
+//     transfer entropy, graph measures) and information (entropy, mutual
+//     information, active information storage, integration, neural
+//     complexity), on the discrete trains of Events.UnitBins; this is
+//     `bl1 analyze`.
+//   - Validation (culture.go): Analyze runs the statistics above on a Recording
 //     (neurons and, when an MEA recorded, channels) and Grade checks the
 //     results against published ranges (Wagenaar2006Ranges); this is
 //     `bl1 validate`.

@@ -41,6 +41,7 @@ usage:
   bl1 bench [-sizes 1000,10000,100000] [-duration S] [-o FILE]
   bl1 fit CONFIG -target TARGET [-params g_exc,g_inh,...] [-iters N] [-o DIR]
   bl1 validate [CONFIG | RUN-FOLDER] [-o DIR] [-set key=value ...]
+  bl1 analyze RUN-FOLDER [-o DIR] [-units auto|channels|neurons] [-links te|ccg] [-alpha 0.01]
   bl1 sweep CONFIG -grid key=v1,v2,... | -random key=lo:hi [-seeds 1,2,3] [-o DIR]
   bl1 cl1 [CONFIG] [-monitor :PORT] [-tick-frequency 10] [-stim-port 12345 ...]   a virtual CL1 for doom-neuron
   bl1 configs            list the embedded reference configs
@@ -66,6 +67,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = cmdFit(args[1:], stdout, stderr)
 	case "validate":
 		err = cmdValidate(args[1:], stdout, stderr)
+	case "analyze":
+		err = cmdAnalyze(args[1:], stdout, stderr)
 	case "sweep":
 		err = cmdSweep(args[1:], stdout, stderr)
 	case "cl1":

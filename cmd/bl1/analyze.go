@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,28 +28,28 @@ import (
 // ConnectivityJSON is connectivity.json: what was analysed and the
 // measures of the functional graph.
 type ConnectivityJSON struct {
-	Run       string `json:"run"`
-	Config    string `json:"config"`
-	SimS      num    `json:"sim_s"`
-	Of        string `json:"of"` // "channels" or "neurons"
-	Units     int    `json:"units"`
-	Selection string `json:"selection"`
+	Run       string     `json:"run"`
+	Config    string     `json:"config"`
+	SimS      output.Num `json:"sim_s"`
+	Of        string     `json:"of"` // "channels" or "neurons"
+	Units     int        `json:"units"`
+	Selection string     `json:"selection"`
 	Params    struct {
-		CCGBinMs       num    `json:"ccg_bin_ms"`
-		CCGMaxLagMs    num    `json:"ccg_max_lag_ms"`
-		JitterMs       num    `json:"jitter_ms"`
-		STTCMs         num    `json:"sttc_dt_ms"`
-		TEBinMs        num    `json:"te_bin_ms"`
-		TEHistory      int    `json:"te_history_bins"`
-		TEMaxDelayMs   num    `json:"te_max_delay_ms"`
-		TESurrogates   int    `json:"te_max_surrogates"`
-		LinksBy        string `json:"links_by"`
-		Alpha          num    `json:"alpha"`
-		References     int    `json:"random_references"`
-		LatticeRefs    int    `json:"lattice_references"`
-		SwapsPerEdge   int    `json:"swaps_per_edge"`
-		Seed           uint64 `json:"seed"`
-		MeanSurrogates num    `json:"te_mean_surrogates"`
+		CCGBinMs       output.Num `json:"ccg_bin_ms"`
+		CCGMaxLagMs    output.Num `json:"ccg_max_lag_ms"`
+		JitterMs       output.Num `json:"jitter_ms"`
+		STTCMs         output.Num `json:"sttc_dt_ms"`
+		TEBinMs        output.Num `json:"te_bin_ms"`
+		TEHistory      int        `json:"te_history_bins"`
+		TEMaxDelayMs   output.Num `json:"te_max_delay_ms"`
+		TESurrogates   int        `json:"te_max_surrogates"`
+		LinksBy        string     `json:"links_by"`
+		Alpha          output.Num `json:"alpha"`
+		References     int        `json:"random_references"`
+		LatticeRefs    int        `json:"lattice_references"`
+		SwapsPerEdge   int        `json:"swaps_per_edge"`
+		Seed           uint64     `json:"seed"`
+		MeanSurrogates output.Num `json:"te_mean_surrogates"`
 	} `json:"params"`
 	Links struct {
 		TE    int `json:"te"`    // directed links with TE p ≤ α
@@ -59,95 +58,69 @@ type ConnectivityJSON struct {
 		Pairs int `json:"pairs"` // ordered pairs tested
 	} `json:"links"`
 	Graph struct {
-		Nodes       int `json:"nodes"`
-		Edges       int `json:"edges"`
-		Density     num `json:"density"`
-		MeanDegree  num `json:"mean_degree"`
-		Clustering  num `json:"clustering"`
-		PathLength  num `json:"path_length"`
-		Component   int `json:"largest_component"`
-		Efficiency  num `json:"efficiency"`
-		Cr          num `json:"clustering_random"`
-		Lr          num `json:"path_length_random"`
-		Cl          num `json:"clustering_lattice"`
-		Sigma       num `json:"small_world_sigma"`
-		Omega       num `json:"small_world_omega"`
-		RichClubK   int `json:"rich_club_k"` // the k of the largest normalized coefficient with ≥ 3 members
-		RichClubRho num `json:"rich_club_rho"`
-		RichClubP   num `json:"rich_club_p"`
-		RichClubN   int `json:"rich_club_members"`
-		Modularity  num `json:"modularity"`
-		Modules     int `json:"modules"`
+		Nodes       int        `json:"nodes"`
+		Edges       int        `json:"edges"`
+		Density     output.Num `json:"density"`
+		MeanDegree  output.Num `json:"mean_degree"`
+		Clustering  output.Num `json:"clustering"`
+		PathLength  output.Num `json:"path_length"`
+		Component   int        `json:"largest_component"`
+		Efficiency  output.Num `json:"efficiency"`
+		Cr          output.Num `json:"clustering_random"`
+		Lr          output.Num `json:"path_length_random"`
+		Cl          output.Num `json:"clustering_lattice"`
+		Sigma       output.Num `json:"small_world_sigma"`
+		Omega       output.Num `json:"small_world_omega"`
+		RichClubK   int        `json:"rich_club_k"` // the k of the largest normalized coefficient with ≥ 3 members
+		RichClubRho output.Num `json:"rich_club_rho"`
+		RichClubP   output.Num `json:"rich_club_p"`
+		RichClubN   int        `json:"rich_club_members"`
+		Modularity  output.Num `json:"modularity"`
+		Modules     int        `json:"modules"`
 	} `json:"graph"`
 	// With synapses.npz and neurons: the functional links against the
 	// wiring among the analysed neurons.
 	Structure *StructureJSON `json:"structure,omitempty"`
-	WallS     num            `json:"wall_s"`
+	WallS     output.Num     `json:"wall_s"`
 }
 
 // StructureJSON compares the links with the synapses among the analysed
 // neurons.
 type StructureJSON struct {
-	Synapses  int `json:"synapses"`  // directed synapses among the analysed neurons
-	Found     int `json:"found"`     // of them, linked by the chosen statistic
-	Links     int `json:"links"`     // links by the chosen statistic
-	Precision num `json:"precision"` // links that are synapses
-	Chance    num `json:"chance"`    // synapses / ordered pairs: a random link's precision
-	Recall    num `json:"recall"`    // synapses that are linked
-	Reversed  int `json:"reversed"`  // links not synapses whose reverse is
+	Synapses  int        `json:"synapses"`  // directed synapses among the analysed neurons
+	Found     int        `json:"found"`     // of them, linked by the chosen statistic
+	Links     int        `json:"links"`     // links by the chosen statistic
+	Precision output.Num `json:"precision"` // links that are synapses
+	Chance    output.Num `json:"chance"`    // synapses / ordered pairs: a random link's precision
+	Recall    output.Num `json:"recall"`    // synapses that are linked
+	Reversed  int        `json:"reversed"`  // links not synapses whose reverse is
 }
 
 // InfoJSON is info.json.
 type InfoJSON struct {
-	Run             string  `json:"run"`
-	Of              string  `json:"of"`
-	Units           []int32 `json:"units"`
-	BinMs           num     `json:"bin_ms"`
-	Bins            int     `json:"bins"`
-	History         int     `json:"ais_history_bins"`
-	EntropyBits     []num   `json:"entropy_bits"`
-	AISBits         []num   `json:"ais_bits"`
-	MeanEntropy     num     `json:"mean_entropy_bits"`
-	MeanAIS         num     `json:"mean_ais_bits"`
-	MeanMI          num     `json:"mean_mi_bits"` // over pairs of distinct units
-	MI              [][]num `json:"mi_bits"`
-	GaussianUnits   int     `json:"gaussian_units"`
-	IntegrationBits num     `json:"integration_bits"`
-	ComplexityBits  num     `json:"complexity_bits"`
-	ComplexitySE    num     `json:"complexity_se_bits"`
-	Note            string  `json:"note"`
+	Run             string         `json:"run"`
+	Of              string         `json:"of"`
+	Units           []int32        `json:"units"`
+	BinMs           output.Num     `json:"bin_ms"`
+	Bins            int            `json:"bins"`
+	History         int            `json:"ais_history_bins"`
+	EntropyBits     []output.Num   `json:"entropy_bits"`
+	AISBits         []output.Num   `json:"ais_bits"`
+	MeanEntropy     output.Num     `json:"mean_entropy_bits"`
+	MeanAIS         output.Num     `json:"mean_ais_bits"`
+	MeanMI          output.Num     `json:"mean_mi_bits"` // over pairs of distinct units
+	MI              [][]output.Num `json:"mi_bits"`
+	GaussianUnits   int            `json:"gaussian_units"`
+	IntegrationBits output.Num     `json:"integration_bits"`
+	ComplexityBits  output.Num     `json:"complexity_bits"`
+	ComplexitySE    output.Num     `json:"complexity_se_bits"`
+	Note            string         `json:"note"`
 }
 
-// num is a float in JSON that writes NaN and infinities as null (json
-// rejects them): an undefined statistic, such as σ of a graph without
-// triangles, reads as None in Python.
-type num float64
-
-// MarshalJSON implements json.Marshaler.
-func (v num) MarshalJSON() ([]byte, error) {
-	f := float64(v)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(f)
-}
-
-// UnmarshalJSON implements json.Unmarshaler: null is NaN.
-func (v *num) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*v = num(math.NaN())
-		return nil
-	}
-	var f float64
-	err := json.Unmarshal(b, &f)
-	*v = num(f)
-	return err
-}
-
-func nums(x []float64) []num {
-	out := make([]num, len(x))
+func nums(x []float64) []output.Num {
+	out := make([]output.Num, len(x))
 	for i, v := range x {
-		out[i] = num(v)
+		out[i] = output.Num(v)
 	}
 	return out
 }
@@ -260,7 +233,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if err := analyzePlots(dst, res, u, *links, *alpha); err != nil {
 		return err
 	}
-	cj.WallS = num(time.Since(start).Seconds())
+	cj.WallS = output.Num(time.Since(start).Seconds())
 	if err := output.WriteJSON(filepath.Join(dst, "info.json"), ij); err != nil {
 		return err
 	}
@@ -431,11 +404,11 @@ func subsample(e analysis.Events, ids []int32, x, y []float64, max int, what str
 
 func connectivitySummary(r *connectivity.Result, u *units, sum *output.Summary, opt connectivity.Options) *ConnectivityJSON {
 	n := u.events.N
-	cj := &ConnectivityJSON{Config: sum.Config, SimS: num(sum.SimS), Of: u.of, Units: n, Selection: u.selection}
+	cj := &ConnectivityJSON{Config: sum.Config, SimS: output.Num(sum.SimS), Of: u.of, Units: n, Selection: u.selection}
 	p := &cj.Params
-	p.CCGBinMs, p.CCGMaxLagMs, p.JitterMs, p.STTCMs = num(r.CCG.BinMs), num(float64(r.CCG.Lags)*r.CCG.BinMs), num(r.CCG.JitterMs), num(opt.STTCMs)
-	p.TEBinMs, p.TEHistory, p.TEMaxDelayMs, p.TESurrogates = num(r.TE.BinMs), r.TE.History, num(opt.TE.MaxDelayMs), opt.TE.Surrogates
-	p.LinksBy, p.Alpha, p.References, p.Seed = opt.Links, num(opt.Alpha), opt.Null.Random, opt.Seed
+	p.CCGBinMs, p.CCGMaxLagMs, p.JitterMs, p.STTCMs = output.Num(r.CCG.BinMs), output.Num(float64(r.CCG.Lags)*r.CCG.BinMs), output.Num(r.CCG.JitterMs), output.Num(opt.STTCMs)
+	p.TEBinMs, p.TEHistory, p.TEMaxDelayMs, p.TESurrogates = output.Num(r.TE.BinMs), r.TE.History, output.Num(opt.TE.MaxDelayMs), opt.TE.Surrogates
+	p.LinksBy, p.Alpha, p.References, p.Seed = opt.Links, output.Num(opt.Alpha), opt.Null.Random, opt.Seed
 	p.LatticeRefs, p.SwapsPerEdge = opt.Null.Lattice, opt.Null.SwapsPerEdge
 	var drawn float64
 	for k := range r.TE.P {
@@ -455,40 +428,40 @@ func connectivitySummary(r *connectivity.Result, u *units, sum *output.Summary, 
 			cj.Links.Both++
 		}
 	}
-	p.MeanSurrogates = num(drawn / float64(max(cj.Links.Pairs, 1)))
+	p.MeanSurrogates = output.Num(drawn / float64(max(cj.Links.Pairs, 1)))
 	g := &cj.Graph
 	g.Nodes, g.Edges = n, r.Graph.Edges().Len()
 	if n > 1 {
-		g.Density = num(2 * float64(g.Edges) / float64(n*(n-1)))
+		g.Density = output.Num(2 * float64(g.Edges) / float64(n*(n-1)))
 	}
-	g.MeanDegree = num(2 * float64(g.Edges) / float64(n))
-	g.Clustering, g.PathLength, g.Component, g.Efficiency = num(r.C), num(r.L), r.Component, num(r.Efficiency)
+	g.MeanDegree = output.Num(2 * float64(g.Edges) / float64(n))
+	g.Clustering, g.PathLength, g.Component, g.Efficiency = output.Num(r.C), output.Num(r.L), r.Component, output.Num(r.Efficiency)
 	sw := r.SmallWorld
-	g.Cr, g.Lr, g.Cl, g.Sigma, g.Omega = num(sw.Cr), num(sw.Lr), num(sw.Cl), num(sw.Sigma), num(sw.Omega)
+	g.Cr, g.Lr, g.Cl, g.Sigma, g.Omega = output.Num(sw.Cr), output.Num(sw.Lr), output.Num(sw.Cl), output.Num(sw.Sigma), output.Num(sw.Omega)
 	best := -1
 	for i, rho := range r.RichClub.Rho {
 		if r.RichClub.Members[i] >= 3 && !math.IsNaN(rho) && (best < 0 || rho > r.RichClub.Rho[best]) {
 			best = i
 		}
 	}
-	g.RichClubRho, g.RichClubP, g.RichClubK = num(math.NaN()), num(math.NaN()), -1
+	g.RichClubRho, g.RichClubP, g.RichClubK = output.Num(math.NaN()), output.Num(math.NaN()), -1
 	if best >= 0 {
 		rc := r.RichClub
-		g.RichClubRho, g.RichClubP, g.RichClubK, g.RichClubN = num(rc.Rho[best]), num(rc.P[best]), rc.K[best], rc.Members[best]
+		g.RichClubRho, g.RichClubP, g.RichClubK, g.RichClubN = output.Num(rc.Rho[best]), output.Num(rc.P[best]), rc.K[best], rc.Members[best]
 	}
-	g.Modularity = num(r.Modularity)
+	g.Modularity = output.Num(r.Modularity)
 	g.Modules = slices.Max(r.Module) + 1
 	return cj
 }
 
 func infoSummary(s *information.Summary, u *units) *InfoJSON {
 	n := s.Units
-	ij := &InfoJSON{Of: u.of, Units: u.ids, BinMs: num(s.BinMs), Bins: s.Bins, History: s.History, EntropyBits: nums(s.Entropy), AISBits: nums(s.AIS),
-		IntegrationBits: num(s.Integration), ComplexityBits: num(s.Complexity), ComplexitySE: num(s.ComplexitySE),
+	ij := &InfoJSON{Of: u.of, Units: u.ids, BinMs: output.Num(s.BinMs), Bins: s.Bins, History: s.History, EntropyBits: nums(s.Entropy), AISBits: nums(s.AIS),
+		IntegrationBits: output.Num(s.Integration), ComplexityBits: output.Num(s.Complexity), ComplexitySE: output.Num(s.ComplexitySE),
 		Note: "entropy, AIS and MI of the binary activity (1 when a bin holds an event), plug-in with the Miller-Madow correction; " +
 			"integration and neural complexity (Tononi, Sporns & Edelman 1994) of the counts per bin as Gaussian variables"}
-	ij.MeanEntropy = num(stat.Mean(s.Entropy, nil))
-	ij.MeanAIS = num(stat.Mean(s.AIS, nil))
+	ij.MeanEntropy = output.Num(stat.Mean(s.Entropy, nil))
+	ij.MeanAIS = output.Num(stat.Mean(s.AIS, nil))
 	var sum float64
 	for i := range n {
 		row := s.MI[i*n : (i+1)*n]
@@ -500,7 +473,7 @@ func infoSummary(s *information.Summary, u *units) *InfoJSON {
 		}
 	}
 	if n > 1 {
-		ij.MeanMI = num(sum / float64(n*(n-1)))
+		ij.MeanMI = output.Num(sum / float64(n*(n-1)))
 	}
 	for _, g := range s.Gaussian {
 		if g {
@@ -539,7 +512,7 @@ func structure(dir string, ids []int32, links []bool) (*StructureJSON, error) {
 			syn[a*n+b] = true
 		}
 	}
-	s := &StructureJSON{Precision: num(math.NaN()), Recall: num(math.NaN())}
+	s := &StructureJSON{Precision: output.Num(math.NaN()), Recall: output.Num(math.NaN())}
 	for k := range syn {
 		i, j := k/n, k%n
 		if syn[k] {
@@ -554,12 +527,12 @@ func structure(dir string, ids []int32, links []bool) (*StructureJSON, error) {
 			}
 		}
 	}
-	s.Chance = num(float64(s.Synapses) / float64(n*(n-1)))
+	s.Chance = output.Num(float64(s.Synapses) / float64(n*(n-1)))
 	if s.Links > 0 {
-		s.Precision = num(float64(s.Found) / float64(s.Links))
+		s.Precision = output.Num(float64(s.Found) / float64(s.Links))
 	}
 	if s.Synapses > 0 {
-		s.Recall = num(float64(s.Found) / float64(s.Synapses))
+		s.Recall = output.Num(float64(s.Found) / float64(s.Synapses))
 	}
 	return s, nil
 }

@@ -132,10 +132,12 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return nil, err
 		}
-		st := v.Stats
-		st["pass"] = 0
+		st := map[string]float64{"pass": 0}
 		if v.Pass {
 			st["pass"] = 1
+		}
+		for k, x := range v.Stats {
+			st[k] = float64(x)
 		}
 		return st, nil
 	}

@@ -67,18 +67,25 @@ type PongExperiment struct {
 	WindowS float64  `yaml:"window_s"`
 }
 
-// DefaultPong returns the pong section's defaults (dishbrain.yaml's).
+// DefaultPong returns the pong section's defaults: games.DefaultConfig
+// and the experiment of dishbrain.yaml.
 func DefaultPong() Pong {
-	return Pong{
-		Mode: "fep", TickMs: 20, PaddleHeight: 0.2, PaddleSpeed: 1, BallSpeed: 0.5, MaxAngleDeg: 45,
-		Sensory: PongSensory{Channels: []int{3, 11, 19, 27, 35, 43, 51, 59}, MinHz: 4, MaxHz: 40, AmplitudeUA: 1.5, WidthUs: 200},
-		Motor: PongMotor{Up: []int{8, 9, 16, 17, 24, 25, 32, 33, 40, 41, 48, 49}, Down: []int{13, 14, 21, 22, 29, 30, 37, 38, 45, 46, 53, 54},
-			BaselineS: 2, Deadband: 0},
-		Feedback: PongFeedback{PauseS: 4,
-			Hit:  PongBurst{FrequencyHz: 100, Pulses: 10, AmplitudeUA: 1.5, WidthUs: 200},
-			Miss: PongBurst{RateHz: 5, AmplitudeUA: 3, WidthUs: 200}},
+	d := games.DefaultConfig()
+	pulse := func(p games.Pulse) (float64, float64) { return p.AmplitudeUA, p.WidthUs }
+	p := Pong{
+		Mode: d.Mode.String(), TickMs: d.Game.TickS * 1000, PaddleHeight: d.Game.PaddleHeight, PaddleSpeed: d.Game.PaddleSpeed,
+		BallSpeed: d.Game.BallSpeed, MaxAngleDeg: d.Game.MaxAngle * 180 / math.Pi,
+		Sensory: PongSensory{Channels: d.Sensory, MinHz: d.MinHz, MaxHz: d.MaxHz},
+		Motor:   PongMotor{Up: d.Up, Down: d.Down, BaselineS: d.BaselineS, Deadband: d.Deadband},
+		Feedback: PongFeedback{PauseS: d.PauseS,
+			Hit:  PongBurst{FrequencyHz: d.HitHz, Pulses: d.HitPulses},
+			Miss: PongBurst{RateHz: d.MissRateHz}},
 		Experiment: PongExperiment{Seeds: 10, Modes: []string{"fep", "open_loop", "silent"}, WindowS: 300},
 	}
+	p.Sensory.AmplitudeUA, p.Sensory.WidthUs = pulse(d.SensoryPulse)
+	p.Feedback.Hit.AmplitudeUA, p.Feedback.Hit.WidthUs = pulse(d.HitPulse)
+	p.Feedback.Miss.AmplitudeUA, p.Feedback.Miss.WidthUs = pulse(d.MissPulse)
+	return p
 }
 
 // UnmarshalYAML fills the section over DefaultPong.

@@ -75,9 +75,9 @@ type Config struct {
 	MinHz, MaxHz float64
 	SensoryPulse Pulse
 
-	// Motor decoding: the recorded events of the Up and Down channels in
-	// each tick, each divided by its running mean (time constant
-	// BaselineS, over ticks in play) plus one; the paddle moves towards
+	// Motor decoding (Decoder): the recorded events of the Up and Down
+	// channels in each tick, each relative to its running mean (time
+	// constant BaselineS, over ticks in play); the paddle moves towards
 	// the larger if the difference exceeds Deadband.
 	Up, Down  []int
 	BaselineS float64
@@ -93,6 +93,27 @@ type Config struct {
 	PauseS     float64
 	MissRateHz float64
 	MissPulse  Pulse
+}
+
+// DefaultConfig returns the loop of dishbrain.yaml on a CL1: DefaultParams;
+// sensory channels 3, 11, ..., 59 (column 3, rows 0-7: the place code
+// runs along the array), 4-40 Hz, 1.5 µA × 200 µs per phase; up regions
+// columns 0-1 and down columns 5-6, rows 1-6, mirror images about the
+// sensory column so that the geometry favours neither move; a 2 s motor
+// baseline; after a hit 10 pulses at 100 Hz on all sensory channels (a
+// recollection of DishBrain's, spec/cl1-protocol.md §5.2 [M]); after a
+// miss a 4 s pause ([S]) with random pulses at 5 Hz ([M]) of 3 µA.
+func DefaultConfig() Config {
+	return Config{
+		Mode: FEP, Game: DefaultParams,
+		Sensory: []int{3, 11, 19, 27, 35, 43, 51, 59}, MinHz: 4, MaxHz: 40,
+		SensoryPulse: Pulse{AmplitudeUA: 1.5, WidthUs: 200},
+		Up:           []int{8, 9, 16, 17, 24, 25, 32, 33, 40, 41, 48, 49},
+		Down:         []int{13, 14, 21, 22, 29, 30, 37, 38, 45, 46, 53, 54},
+		BaselineS:    2,
+		HitHz:        100, HitPulses: 10, HitPulse: Pulse{AmplitudeUA: 1.5, WidthUs: 200},
+		PauseS: 4, MissRateHz: 5, MissPulse: Pulse{AmplitudeUA: 3, WidthUs: 200},
+	}
 }
 
 // Validate checks the configuration against a layout (electrodes usable,
@@ -190,6 +211,44 @@ func checkPulse(lim mea.Limits, key string, p Pulse, hz float64, pulses int) err
 	return nil
 }
 
+// Decoder turns the events of the up and down motor regions in a tick
+// into a paddle command. Each count is compared with its region's running
+// mean, relative to it, so that a region with more neurons under its
+// electrodes or a higher baseline rate does not dominate (DishBrain
+// normalised the motor gain to each culture's activity;
+// spec/cl1-protocol.md §5.2 [M]; doom-neuron centres its features on a
+// running mean, §6):
+//
+//	score = (up − μ_up)/(μ_up + ε) − (down − μ_down)/(μ_down + ε),
+//	μ ← μ + α (count − μ),  ε = 0.1 events per tick
+//
+// and the paddle moves up if score > Deadband, down if score < −Deadband.
+// Activity that rises or falls in both regions by the same factor (a
+// network burst, silence) scores about 0.
+type Decoder struct {
+	Alpha      float64 // weight of a tick in the running means: tick / baseline time
+	Deadband   float64
+	MuUp, MuDn float64 // running means of the counts
+}
+
+// Decide returns the command for a tick's counts and its score, and
+// updates the running means if learn is set (ticks in play).
+func (d *Decoder) Decide(up, down float64, learn bool) (Action, float64) {
+	const eps = 0.1
+	score := (up-d.MuUp)/(d.MuUp+eps) - (down-d.MuDn)/(d.MuDn+eps)
+	if learn {
+		d.MuUp += d.Alpha * (up - d.MuUp)
+		d.MuDn += d.Alpha * (down - d.MuDn)
+	}
+	switch {
+	case score > d.Deadband:
+		return Up, score
+	case score < -d.Deadband:
+		return Down, score
+	}
+	return Stay, score
+}
+
 // Rally is one rally: from a serve to the miss that ended it.
 type Rally struct {
 	StartS    float64 // time of the serve, s
@@ -229,7 +288,6 @@ type Loop struct {
 	game      *Pong
 	rng       *rand.Rand
 	tickSteps int64
-	alpha     float64 // baseline update per tick
 
 	sensory          [][]int // one-electrode slices, preallocated
 	sensoryPhases    []mea.Phase
@@ -237,7 +295,7 @@ type Loop struct {
 	missPhases       []mea.Phase
 	upSlots, dnSlots []int
 	lastUp, lastDn   int64
-	muUp, muDn       float64
+	dec              Decoder
 	phase            float64 // of the rate code: 1 means a pulse is due
 	pauseLeft        int64   // ticks
 	tick             int64
@@ -269,7 +327,7 @@ func NewLoop(e *sim.Engine, rig *mea.Rig, cfg Config, seed uint64) (*Loop, error
 		return nil, err
 	}
 	l := &Loop{cfg: cfg, e: e, rig: rig, game: g, rng: rand.New(rand.NewPCG(seed, 0xfeed)),
-		tickSteps: steps, alpha: min(1, cfg.Game.TickS/cfg.BaselineS), phase: 1,
+		tickSteps: steps, dec: Decoder{Alpha: min(1, cfg.Game.TickS/cfg.BaselineS), Deadband: cfg.Deadband}, phase: 1,
 		sensoryPhases: cfg.SensoryPulse.phases(), hitPhases: cfg.HitPulse.phases(), missPhases: cfg.MissPulse.phases()}
 	for _, k := range cfg.Sensory {
 		l.sensory = append(l.sensory, []int{k})
@@ -332,18 +390,7 @@ func (l *Loop) Tick(ctx context.Context, obs ...sim.Observer) error {
 	up, dn := l.totals()
 	cu, cd := float64(up-l.lastUp), float64(dn-l.lastDn)
 	l.lastUp, l.lastDn = up, dn
-	score := cu/(l.muUp+1) - cd/(l.muDn+1)
-	if !paused {
-		l.muUp += l.alpha * (cu - l.muUp)
-		l.muDn += l.alpha * (cd - l.muDn)
-	}
-	act := Stay
-	switch {
-	case score > l.cfg.Deadband:
-		act = Up
-	case score < -l.cfg.Deadband:
-		act = Down
-	}
+	act, score := l.dec.Decide(cu, cd, !paused)
 	tMs := l.e.TimeMs()
 	ev := l.game.Step(act)
 	if paused {

@@ -129,6 +129,11 @@ func (g *Pong) Params() Params { return g.p }
 // State returns the current state.
 func (g *Pong) State() State { return g.s }
 
+// Set replaces the state (for tests and custom starts); the ball moves
+// at the state's velocity until the next bounce off the back wall or
+// paddle gives it a random angle at BallSpeed.
+func (g *Pong) Set(s State) { g.s = s }
+
 // Serve puts a new ball in play from the back wall.
 func (g *Pong) Serve() {
 	g.s.BallX, g.s.BallY = 0, g.rng.Float64()

@@ -42,13 +42,17 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 	experiment := fs.Bool("experiment", false, "run the learning experiment: every mode of pong.experiment.modes with seeds 1..pong.experiment.seeds")
 	seeds := fs.String("seeds", "", "experiment: number of seeds (overrides pong.experiment.seeds)")
 	parallel := fs.Int("parallel", 0, "experiment: sessions at once, each on one worker (0: the number of CPUs)")
+	train := fs.Int("train", 0, "train a policy by BPTT through the culture for this many iterations instead of playing (policy.json)")
+	trainTicks := fs.Int("train-ticks", 300, "with -train: game ticks per iteration")
+	lr := fs.Float64("lr", 0.02, "with -train: Adam's learning rate")
 	var sets setList
 	fs.Var(&sets, "set", "override a config key, e.g. -set pong.ball_speed=0.4 (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bl1 pong [CONFIG] [flags]\n\n"+
 			"Plays closed-loop Pong with a culture through a virtual CL1 (after Kagan et al. 2022, DishBrain).\n"+
 			"CONFIG is a YAML file with a pong section or an embedded config (default dishbrain.yaml).\n"+
-			"With -experiment, plays every mode with every seed and tests for learning.\n\nflags:")
+			"With -experiment, plays every mode with every seed and tests for learning.\n"+
+			"With -train N, trains a policy (encoder -> culture -> decoder) by BPTT instead.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterleaved(fs, args)
@@ -83,6 +87,21 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 	var progress io.Writer = stderr
 	if *quiet {
 		progress = io.Discard
+	}
+	if *train > 0 {
+		if *experiment {
+			return badInput("-train and -experiment are separate jobs; give one")
+		}
+		if *trainTicks < 1 || !(*lr > 0) {
+			return badInput("-train-ticks = %d and -lr = %g, must be >= 1 and > 0", *trainTicks, *lr)
+		}
+		if err := prepareOutput(dir, []string{"policy.json", "policy_loss.png"}); err != nil {
+			return err
+		}
+		return trainPolicy(ctx, cfg, name, dir, *train, *trainTicks, *lr, stdout, progress)
+	}
+	if *train < 0 {
+		return badInput("-train = %d, must be >= 0", *train)
 	}
 	if *experiment {
 		if *parallel < 0 {
@@ -122,36 +141,36 @@ type pongWindow struct {
 
 // pongResult is pong.json.
 type pongResult struct {
-	Mode           string      `json:"mode"`
-	Seed           uint64      `json:"seed"`
-	Config         string      `json:"config"`
-	NNeurons       int         `json:"n_neurons"`
-	NSynapses      int         `json:"n_synapses"`
-	SimS           float64     `json:"sim_s"`
-	TickMs         float64     `json:"tick_ms"`
-	Rallies        int         `json:"rallies"`
-	Hits           int         `json:"hits"`
-	Misses         int         `json:"misses"`
-	HitRate        float64     `json:"hit_rate"`   // hits / (hits + misses)
-	MeanRally      num         `json:"mean_rally"` // hits per completed rally; null without
-	AcesPct        float64     `json:"aces_pct"`   // rallies without a hit
-	LongPct        float64     `json:"long_rallies_pct"`
-	First          pongWindow  `json:"first_window"`
-	Last           pongWindow  `json:"last_window"`
-	SensoryPulses  int         `json:"sensory_pulses"`
-	HitPulses      int         `json:"predictable_pulses"`
-	MissPulses     int         `json:"unpredictable_pulses"`
-	UpEventsHz     float64     `json:"up_events_hz"` // motor channel events per second, summed over the region
-	DownEventsHz   float64     `json:"down_events_hz"`
-	MeanRateHz     float64     `json:"mean_rate_hz"`
-	WeightExcStart float64     `json:"mean_weight_exc_start"`
-	WeightExcEnd   float64     `json:"mean_weight_exc_end"`
-	WallS          float64     `json:"wall_s"`
-	BuildS         float64     `json:"build_s"`
-	RealtimeFactor float64     `json:"realtime_factor"`
-	Version        string      `json:"version"`
-	Partial        bool        `json:"partial"`
-	Error          string      `json:"error,omitempty"`
+	Mode           string     `json:"mode"`
+	Seed           uint64     `json:"seed"`
+	Config         string     `json:"config"`
+	NNeurons       int        `json:"n_neurons"`
+	NSynapses      int        `json:"n_synapses"`
+	SimS           float64    `json:"sim_s"`
+	TickMs         float64    `json:"tick_ms"`
+	Rallies        int        `json:"rallies"`
+	Hits           int        `json:"hits"`
+	Misses         int        `json:"misses"`
+	HitRate        float64    `json:"hit_rate"`   // hits / (hits + misses)
+	MeanRally      num        `json:"mean_rally"` // hits per completed rally; null without
+	AcesPct        float64    `json:"aces_pct"`   // rallies without a hit
+	LongPct        float64    `json:"long_rallies_pct"`
+	First          pongWindow `json:"first_window"`
+	Last           pongWindow `json:"last_window"`
+	SensoryPulses  int        `json:"sensory_pulses"`
+	HitPulses      int        `json:"predictable_pulses"`
+	MissPulses     int        `json:"unpredictable_pulses"`
+	UpEventsHz     float64    `json:"up_events_hz"` // motor channel events per second, summed over the region
+	DownEventsHz   float64    `json:"down_events_hz"`
+	MeanRateHz     float64    `json:"mean_rate_hz"`
+	WeightExcStart float64    `json:"mean_weight_exc_start"`
+	WeightExcEnd   float64    `json:"mean_weight_exc_end"`
+	WallS          float64    `json:"wall_s"`
+	BuildS         float64    `json:"build_s"`
+	RealtimeFactor float64    `json:"realtime_factor"`
+	Version        string     `json:"version"`
+	Partial        bool       `json:"partial"`
+	Error          string     `json:"error,omitempty"`
 	rallies        []games.Rally
 }
 

@@ -21,6 +21,9 @@
 //     branching ratio by the naive and the multistep-regression estimators
 //     (Wilting & Priesemann 2018), and the crackling-noise scaling relation
 //     (Sethna, Dahmen & Myers 2001; Friedman et al. 2012).
+//   - Comparison (compare.go): Welch's two-sample t-test (Welch 1947) and
+//     the Mann-Whitney U test with tie correction (Mann & Whitney 1947),
+//     for example to compare a game's early and late performance.
 //   - Validation (culture.go): Analyze runs all of them on a Recording
 //     (neurons and, when an MEA recorded, channels) and Grade checks the
 //     results against published ranges (Wagenaar2006Ranges); this is

@@ -38,6 +38,7 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 	workers := fs.String("workers", "", "worker goroutines, 0 = automatic (overrides simulation.workers)")
 	duration := fs.String("duration", "", "simulated seconds (overrides simulation.duration_s)")
 	mode := fs.String("mode", "", "feedback mode: fep, open_loop or silent (overrides pong.mode)")
+	evalTicks := fs.Int("eval-ticks", 1500, "with -train: ticks played per held-out seed to measure the hit rate")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	experiment := fs.Bool("experiment", false, "run the learning experiment: every mode of pong.experiment.modes with seeds 1..pong.experiment.seeds")
 	seeds := fs.String("seeds", "", "experiment: number of seeds (overrides pong.experiment.seeds)")
@@ -67,9 +68,11 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 		name = pos[0]
 	}
 	if err := overrideFlags(&sets, flagSet{"-seed", *seed, "simulation.seed"}, flagSet{"-workers", *workers, "simulation.workers"},
-		flagSet{"-duration", *duration, "simulation.duration_s"}, flagSet{"-mode", *mode, "pong.mode"},
-		flagSet{"-seeds", *seeds, "pong.experiment.seeds"}); err != nil {
+		flagSet{"-duration", *duration, "simulation.duration_s"}, flagSet{"-seeds", *seeds, "pong.experiment.seeds"}); err != nil {
 		return err
+	}
+	if *mode != "" {
+		sets = append(sets, "pong.mode="+*mode)
 	}
 	cfg, err := configs.Load(name, sets)
 	if err != nil {
@@ -92,13 +95,13 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 		if *experiment {
 			return badInput("-train and -experiment are separate jobs; give one")
 		}
-		if *trainTicks < 1 || !(*lr > 0) {
-			return badInput("-train-ticks = %d and -lr = %g, must be >= 1 and > 0", *trainTicks, *lr)
+		if *trainTicks < 1 || *evalTicks < 1 || !(*lr > 0) {
+			return badInput("-train-ticks = %d, -eval-ticks = %d and -lr = %g, must be >= 1, >= 1 and > 0", *trainTicks, *evalTicks, *lr)
 		}
 		if err := prepareOutput(dir, []string{"policy.json", "policy_loss.png"}); err != nil {
 			return err
 		}
-		return trainPolicy(ctx, cfg, name, dir, *train, *trainTicks, *lr, stdout, progress)
+		return trainPolicy(ctx, cfg, name, dir, policyJob{Iters: *train, Ticks: *trainTicks, EvalTicks: *evalTicks, LR: *lr}, stdout, progress)
 	}
 	if *train < 0 {
 		return badInput("-train = %d, must be >= 0", *train)

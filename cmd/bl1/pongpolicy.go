@@ -46,12 +46,18 @@ const (
 	policyGapScale  = 0.05 // court heights: the command saturates at a quarter paddle
 	policyCountNorm = 10
 	policyBatch     = 10 // ticks per optimizer step
-	policyEvalTicks = 1500
 )
+
+// policyJob is what -train asks for.
+type policyJob struct {
+	Iters, Ticks, EvalTicks int
+	LR                      float64
+}
 
 // trainPolicy trains a Pong policy by BPTT through cfg's culture and
 // writes policy.json and policy_loss.png.
-func trainPolicy(ctx context.Context, cfg *configs.Config, name, dir string, iters, ticks int, lr float64, stdout, progress io.Writer) error {
+func trainPolicy(ctx context.Context, cfg *configs.Config, name, dir string, job policyJob, stdout, progress io.Writer) error {
+	iters, ticks, lr := job.Iters, job.Ticks, job.LR
 	gc, err := cfg.PongConfig()
 	if err != nil {
 		return err
@@ -89,7 +95,7 @@ func trainPolicy(ctx context.Context, cfg *configs.Config, name, dir string, ite
 		return err
 	}
 	res := policyResult{Config: name, NNeurons: c.N(), Iterations: iters, TicksPerIter: ticks, Batch: policyBatch, LearnRate: lr,
-		HeldOutSeeds: []uint64{1001, 1002, 1003}, EvalTicks: policyEvalTicks, Stim: gc.Sensory, Read: read, Version: output.VersionString()}
+		HeldOutSeeds: []uint64{1001, 1002, 1003}, EvalTicks: job.EvalTicks, Stim: gc.Sensory, Read: read, Version: output.VersionString()}
 	t0 := time.Now()
 	eval := func() (float64, int, error) {
 		var h, ms int
@@ -98,7 +104,7 @@ func trainPolicy(ctx context.Context, cfg *configs.Config, name, dir string, ite
 				return 0, 0, err
 			}
 			pol.Reset()
-			st, err := pol.Play(s, policyEvalTicks)
+			st, err := pol.Play(s, job.EvalTicks)
 			if err != nil {
 				return 0, 0, err
 			}

@@ -203,6 +203,10 @@ func (w *Window) backRange(b *backState, t, row, lo, hi int) {
 	if w.tr != nil {
 		tr = w.tr[tb : tb+n]
 	}
+	var tg, tdg, tdel []float64
+	if w.tg != nil {
+		tg, tdg, tdel = w.tg[tb:tb+n], w.tdg[tb:tb+n], w.tdel[tb:tb+n]
+	}
 	slot := t % w.slots
 	base := slot * n2
 	g := &w.gain
@@ -288,13 +292,22 @@ func (w *Window) backRange(b *backState, t, row, lo, hi int) {
 		}
 		lvs += ls * b.sf.Deriv(x)
 
-		// Neuron adjoint (forward Euler at the old state).
+		// Neuron adjoint: v* = v + Δ·φ(G dt) (φ = 1 for forward Euler),
+		// Δ the forward-Euler step at the old state; lD = ∂L/∂Δ and lGt
+		// = ∂L/∂G, which reaches the conductances and, through the Mg2+
+		// block, v.
+		lD, lGt := lvs, 0.0
+		if tg != nil {
+			y := tg[i] * dt
+			lD = lvs * models.Phi(y)
+			lGt = lvs * tdel[i] * models.PhiDeriv(y) * dt
+		}
 		var lv, lr, lI float64
 		if izh {
 			q := &w.izh[k]
-			lv = lvs*(1+dt*(0.08*v+5)) + lrs*q.adt*q.b
-			lr = -lvs*dt + lrs*(1-q.adt)
-			lI = lvs * dt
+			lv = lvs + lD*dt*(0.08*v+5) + lrs*q.adt*q.b
+			lr = -lD*dt + lrs*(1-q.adt)
+			lI = lD * dt
 			if b.nacc != nil {
 				a := b.nacc[i*nAdParams:]
 				a[nIzhA] += lrs * dt * (q.b*v - tr[i])
@@ -311,21 +324,21 @@ func (w *Window) backRange(b *backState, t, row, lo, hi int) {
 			if capped {
 				slope = 0
 			}
-			lv = lvs*(1+q.dtOverC*(q.gL*slope-q.gL)) + lrs*q.dtOverTau*q.a
-			lr = -lvs*q.dtOverC + lrs*(1-q.dtOverTau)
-			lI = lvs * dt
+			lv = lvs + lD*q.dtOverC*(q.gL*slope-q.gL) + lrs*q.dtOverTau*q.a
+			lr = -lD*q.dtOverC + lrs*(1-q.dtOverTau)
+			lI = lD * dt
 			if b.nacc != nil {
 				a := b.nacc[i*nAdParams:]
 				r := tr[i]
 				F := q.gLDeltaT*e - q.gL*(v-q.eL) - r
-				a[nAdC] -= lvs * q.dtOverC * F / q.c
-				a[nAdGL] += lvs * q.dtOverC * (q.deltaT*e - (v - q.eL))
-				a[nAdEL] += lvs*q.dtOverC*q.gL - lrs*q.dtOverTau*q.a
+				a[nAdC] -= lD * q.dtOverC * F / q.c
+				a[nAdGL] += lD * q.dtOverC * (q.deltaT*e - (v - q.eL))
+				a[nAdEL] += lD*q.dtOverC*q.gL - lrs*q.dtOverTau*q.a
 				if capped {
-					a[nAdDeltaT] += lvs * q.dtOverC * q.gL * e
+					a[nAdDeltaT] += lD * q.dtOverC * q.gL * e
 				} else {
-					a[nAdVT] -= lvs * q.dtOverC * q.gL * e
-					a[nAdDeltaT] += lvs * q.dtOverC * q.gL * e * (1 - arg)
+					a[nAdVT] -= lD * q.dtOverC * q.gL * e
+					a[nAdDeltaT] += lD * q.dtOverC * q.gL * e * (1 - arg)
 				}
 				a[nAdA] += lrs * q.dtOverTau * (v - q.eL)
 				a[nAdTauW] -= lrs * q.dtOverTau / q.tauW * (q.a*(v-q.eL) - r)
@@ -338,15 +351,19 @@ func (w *Window) backRange(b *backState, t, row, lo, hi int) {
 			cur[i] = lI
 		}
 
-		// Synaptic current adjoint: I = Σ_r g_r m_r(v) (E_r - v).
+		// Synaptic current adjoint: I = Σ_r g_r m_r(v) (E_r - v), and
+		// G = Σ_r g_r m_r(v).
 		lv += lI * tkap[i]
+		if tg != nil {
+			lv += lGt * tdg[i]
+		}
 		B := 1 / (1 + w.mgK*math.Exp(-MgSlope*v))
-		cN := lI * B * (w.eN - v)
-		cB := lI * (w.eB - v)
-		lA := b.lg[0][i] + lI*(w.eA-v)
+		cN := lI*B*(w.eN-v) + lGt*B
+		cB := lI*(w.eB-v) + lGt
+		lA := b.lg[0][i] + lI*(w.eA-v) + lGt
 		lnR := b.lg[1][i] - cN
 		lnD := b.lg[2][i] + cN
-		lG := b.lg[3][i] + lI*(w.eG-v)
+		lG := b.lg[3][i] + lI*(w.eG-v) + lGt
 		lbR := b.lg[4][i] - cB
 		lbD := b.lg[5][i] + cB
 		// Arrival adjoints and fraction coefficients of step t.

@@ -22,9 +22,12 @@
 //     I = g_A'(E_A - v) + g_G'(E_G - v) + g_B(E_B - v) + g_N B(v)(E_N - v)
 //     + μ + σ ξ_i,t + bias_i + I_i(t).
 //  3. The neuron, forward Euler at the old state (package models):
-//     Izhikevich v* = v + dt((0.04v + 5)v + 140 - u + I), u* = u + a dt(b v - u);
-//     AdEx V* = V + dt/C (g_L Δ_T e^m - g_L(V - E_L) - w) + dt I,
+//     Izhikevich v* = v + Δ, Δ = dt((0.04v + 5)v + 140 - u + I),
+//     u* = u + a dt(b v - u);
+//     AdEx V* = V + Δ, Δ = dt/C (g_L Δ_T e^m - g_L(V - E_L) - w) + dt I,
 //     m = min((V - V_T)/Δ_T, 20), w* = w + dt/τ_w (a(V - E_L) - w).
+//     With exponential Euler (Model.Integrator) v* = v + Δ φ(G dt),
+//     φ(y) = (1 - e^-y)/y, G = g_A' + g_G' + g_B + g_N B(v).
 //     The spike is s = H(v* - θ) (θ = 30 mV or V_peak), the reset
 //     v' = v*(1 - s) + c s, u' = u* + d s (AdEx: V_r and b).
 //  4. Short-term plasticity of neuron i's synapses (Tsodyks & Markram
@@ -50,13 +53,14 @@
 //	λ_ũ    = λ_u⁺(1 - sU),  λ_x = λ_x̃ ρ,  λ_u = λ_ũ φ
 //	λ_s   += λ_v'(c - v*) + λ_u' d                               (reset; not with DetachReset)
 //	λ_v*   = λ_v'(1 - s) + λ_s σ'(v* - θ),  λ_u* = λ_u'
-//	Izhikevich: λ_v = λ_v*(1 + dt(0.08v + 5)) + λ_u* a dt b,
-//	            λ_u = -λ_v* dt + λ_u*(1 - a dt),  λ_I = λ_v* dt
-//	AdEx:       λ_V = λ_V*(1 + dt/C g_L(e^m [m < 20] - 1)) + λ_w* dt a/τ_w,
-//	            λ_w = -λ_V* dt/C + λ_w*(1 - dt/τ_w),  λ_I = λ_V* dt
-//	λ_v   += λ_I ∂I/∂v,  ∂I/∂v = -g_A' - g_G' - g_B + g_N(B'(v)(E_N - v) - B(v)),
+//	λ_Δ    = λ_v* φ(G dt),  λ_G = λ_v* Δ φ'(G dt) dt   (forward Euler: λ_Δ = λ_v*, λ_G = 0)
+//	Izhikevich: λ_v = λ_v* + λ_Δ dt(0.08v + 5) + λ_u* a dt b,
+//	            λ_u = -λ_Δ dt + λ_u*(1 - a dt),  λ_I = λ_Δ dt
+//	AdEx:       λ_V = λ_V* + λ_Δ dt/C g_L(e^m [m < 20] - 1) + λ_w* dt a/τ_w,
+//	            λ_w = -λ_Δ dt/C + λ_w*(1 - dt/τ_w),  λ_I = λ_Δ dt
+//	λ_v   += λ_I ∂I/∂v + λ_G g_N B'(v),  ∂I/∂v = -g_A' - g_G' - g_B + g_N(B'(v)(E_N - v) - B(v)),
 //	         B'(v) = 0.062 B(1 - B)
-//	λ_gA' = λ_gA + λ_I(E_A - v),  λ_nd' = λ_nd + λ_I B(E_N - v),  λ_nr' = λ_nr - λ_I B(E_N - v)
+//	λ_gA' = λ_gA + λ_I(E_A - v) + λ_G,  λ_nd' = λ_nd + (λ_I(E_N - v) + λ_G)B,  λ_nr' = λ_nr - (λ_I(E_N - v) + λ_G)B
 //	(likewise GABA_A and GABA_B), then λE_i(t) = (1-f)λ_gA' + f N_N(λ_nr' + λ_nd'),
 //	λH_i(t) = (1-f_b)λ_gG' + f_b N_B(λ_br' + λ_bd'), and λ_g = d_r λ_g'.
 //
@@ -71,9 +75,9 @@
 //	Izhikevich: ∂L/∂a = Σ λ_u* dt(bv - u), ∂L/∂b = Σ λ_u* a dt v,
 //	            ∂L/∂c = Σ λ_v' s, ∂L/∂d = Σ λ_u' s
 //	AdEx (F = g_L Δ_T e^m - g_L(V - E_L) - w):
-//	            ∂L/∂C = -Σ λ_V* dt F/C², ∂L/∂g_L = Σ λ_V* dt/C (Δ_T e^m - (V - E_L)),
-//	            ∂L/∂E_L = Σ λ_V* dt g_L/C - λ_w* dt a/τ_w, ∂L/∂V_T = -Σ λ_V* dt g_L e^m/C [m < 20],
-//	            ∂L/∂Δ_T = Σ λ_V* dt g_L e^m (1 - m [m < 20])/C, ∂L/∂a = Σ λ_w* dt(V - E_L)/τ_w,
+//	            ∂L/∂C = -Σ λ_Δ dt F/C², ∂L/∂g_L = Σ λ_Δ dt/C (Δ_T e^m - (V - E_L)),
+//	            ∂L/∂E_L = Σ λ_Δ dt g_L/C - λ_w* dt a/τ_w, ∂L/∂V_T = -Σ λ_Δ dt g_L e^m/C [m < 20],
+//	            ∂L/∂Δ_T = Σ λ_Δ dt g_L e^m (1 - m [m < 20])/C, ∂L/∂a = Σ λ_w* dt(V - E_L)/τ_w,
 //	            ∂L/∂τ_w = -Σ λ_w* dt (a(V - E_L) - w)/τ_w², ∂L/∂b = Σ λ_w' s, ∂L/∂V_r = Σ λ_V' s
 //
 // The arrivals E_i(t) in the fraction gradients are never stored: the sum

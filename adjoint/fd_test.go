@@ -162,6 +162,8 @@ func TestAdjointFiniteDifferences(t *testing.T) {
 		{"izh+adex/stp/sigmoid", adjtest.Spec{Seed: 1, NIzh: 10, NAdEx: 6, STP: true}, surrogate.New(surrogate.Sigmoid), 30},
 		{"izh+adex/nostp/sigmoid", adjtest.Spec{Seed: 2, NIzh: 10, NAdEx: 6}, surrogate.New(surrogate.Sigmoid), 30},
 		{"izh+adex/stp/sigmoid/single-exp-nmda", adjtest.Spec{Seed: 3, NIzh: 12, NAdEx: 4, STP: true, SingleExpN: true}, surrogate.New(surrogate.Sigmoid), 30},
+		{"izh+adex/stp/sigmoid/exponential-euler", adjtest.Spec{Seed: 6, NIzh: 10, NAdEx: 6, STP: true, Exponential: true}, surrogate.New(surrogate.Sigmoid), 30},
+		{"izh+adex/nostp/sigmoid/exponential-euler", adjtest.Spec{Seed: 5, NIzh: 10, NAdEx: 6, Exponential: true}, surrogate.New(surrogate.Sigmoid), 30},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			T := tc.T

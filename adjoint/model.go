@@ -41,6 +41,11 @@ type Model struct {
 	// STP enables Tsodyks-Markram short-term plasticity of every synapse,
 	// with the parameters of its presynaptic neuron's population.
 	STP bool
+
+	// Integrator is the membrane scheme of the engine (package models):
+	// forward Euler (the zero value) or exponential Euler in the synaptic
+	// conductances.
+	Integrator models.Integrator
 }
 
 // Drive is the background current of the engine (package sim): Mean +
@@ -85,6 +90,8 @@ func (m *Model) Validate() error {
 		return fmt.Errorf("adjoint: RowPtr has %d entries for %d neurons and %d synapses", len(m.RowPtr), n, len(m.Post))
 	case len(m.Delay) != len(m.Post):
 		return fmt.Errorf("adjoint: %d delays for %d synapses", len(m.Delay), len(m.Post))
+	case m.Integrator > models.ExponentialEuler:
+		return fmt.Errorf("adjoint: unknown integrator %v", m.Integrator)
 	case math.IsNaN(m.Drive.Mean) || math.IsInf(m.Drive.Mean, 0) || !(m.Drive.Std >= 0) || math.IsInf(m.Drive.Std, 0):
 		return fmt.Errorf("adjoint: drive mean %g and std %g must be finite, std >= 0", m.Drive.Mean, m.Drive.Std)
 	}

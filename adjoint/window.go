@@ -152,8 +152,10 @@ type Window struct {
 
 	// Tape of one segment, [row][neuron]: v and v* (before reset), ∂I/∂v,
 	// the STP state before the step, and the recovery variable (for
-	// neuron parameter gradients).
+	// neuron parameter gradients); with exponential Euler also the total
+	// conductance G, ∂G/∂v and the forward-Euler step Δ.
 	tv, tvs, tkap, tx, tu, tr []float64
+	tg, tdg, tdel             []float64
 
 	rec     *Record
 	done    bool // Forward ran
@@ -244,6 +246,9 @@ func NewWindow(m *Model, T int, opt Options) (*Window, error) {
 	if opt.NeuronGrads {
 		w.tr = make([]float64, rows)
 	}
+	if m.Integrator == models.ExponentialEuler {
+		w.tg, w.tdg, w.tdel = make([]float64, rows), make([]float64, rows), make([]float64, rows)
+	}
 	w.spikes = make([][]spike, w.workers)
 	w.bufs = make([][]int32, w.workers)
 	return w, nil
@@ -252,7 +257,7 @@ func NewWindow(m *Model, T int, opt Options) (*Window, error) {
 // TapeBytes returns the memory of the tape: the per-step values kept for
 // the backward pass (one segment with checkpointing).
 func (w *Window) TapeBytes() int64 {
-	return 8 * int64(len(w.tv)+len(w.tvs)+len(w.tkap)+len(w.tx)+len(w.tu)+len(w.tr))
+	return 8 * int64(len(w.tv)+len(w.tvs)+len(w.tkap)+len(w.tx)+len(w.tu)+len(w.tr)+len(w.tg)+len(w.tdg)+len(w.tdel))
 }
 
 // CheckpointBytes returns the memory of the checkpoints of the last
@@ -527,6 +532,10 @@ func (w *Window) update(t, row, slot, lo, hi int, out []spike) ([]spike, int) {
 	if w.tr != nil {
 		tr = w.tr[tb : tb+n]
 	}
+	var tg, tdg, tdel []float64
+	if w.tg != nil {
+		tg, tdg, tdel = w.tg[tb:tb+n], w.tdg[tb:tb+n], w.tdel[tb:tb+n]
+	}
 	smooth, sf := w.opt.Smooth, w.opt.Surrogate
 	bad := -1
 	for i := lo; i < hi; i++ {
@@ -555,20 +564,27 @@ func (w *Window) update(t, row, slot, lo, hi int, out []spike) ([]spike, int) {
 		if cur != nil {
 			I += cur[i]
 		}
-		// 3. Neuron: forward Euler, both derivatives at the old state.
+		// 3. Neuron: the forward-Euler step Δ, both derivatives at the
+		// old state, times φ(G dt) with exponential Euler.
 		k := m.Pop[i]
-		var vs, rs, reset, jump float64
+		var delta, rs, reset, jump float64
 		if i < w.nIzh {
 			q := &w.izh[k]
-			vs = v + dt*((((0.04*v+5)*v+140)-r)+I)
+			delta = dt * ((((0.04*v+5)*v + 140) - r) + I)
 			rs = r + q.adt*(q.b*v-r)
 			reset, jump = q.c, q.d
 		} else {
 			q := &w.adex[k]
 			arg := min((v-q.vT)*q.invDeltaT, AdExCap)
-			vs = v + q.dtOverC*(q.gLDeltaT*math.Exp(arg)-q.gL*(v-q.eL)-r) + dt*I
+			delta = q.dtOverC*(q.gLDeltaT*math.Exp(arg)-q.gL*(v-q.eL)-r) + dt*I
 			rs = r + q.dtOverTau*(q.a*(v-q.eL)-r)
 			reset, jump = q.vReset, q.b
+		}
+		vs := v + delta
+		if tg != nil {
+			gt := gA + gG + gB + gN*B
+			vs = v + delta*models.Phi(gt*dt)
+			tg[i], tdg[i], tdel[i] = gt, gN*MgSlope*B*(1-B), delta
 		}
 		if (vs-vs != 0 || rs-rs != 0) && bad < 0 {
 			bad = i

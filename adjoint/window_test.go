@@ -11,6 +11,7 @@ import (
 	"github.com/bl1-go/bl1/adjoint"
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/adjtest"
+	"github.com/bl1-go/bl1/models"
 	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/sim"
 	"github.com/bl1-go/bl1/surrogate"
@@ -153,12 +154,15 @@ func TestWindowsChain(t *testing.T) {
 // trains of the first 400 steps (200 ms) are identical (the engine's
 // float32 state and fast exponentials differ only in the last bits).
 func TestForwardMatchesEngine(t *testing.T) {
-	for _, stp := range []bool{false, true} {
-		t.Run(map[bool]string{false: "static", true: "stp"}[stp], func(t *testing.T) { forwardMatchesEngine(t, stp) })
+	for _, integ := range []models.Integrator{models.ForwardEuler, models.ExponentialEuler} {
+		for _, stp := range []bool{false, true} {
+			name := map[bool]string{false: "static", true: "stp"}[stp] + "/" + integ.String()
+			t.Run(name, func(t *testing.T) { forwardMatchesEngine(t, stp, integ) })
+		}
 	}
 }
 
-func forwardMatchesEngine(t *testing.T, stp bool) {
+func forwardMatchesEngine(t *testing.T, stp bool, integ models.Integrator) {
 	s := culture.Default()
 	s.N, s.Width, s.Height = 400, 700, 700
 	s.PMax, s.GExc = 0.3, 0.07
@@ -168,7 +172,7 @@ func forwardMatchesEngine(t *testing.T, stp bool) {
 	}
 	syn := synapses.Default()
 	const steps = 400
-	cfg := sim.Config{Dt: 0.5, Seed: 3, Workers: 1, DriveMean: 3, DriveStd: 3, Synapses: syn}
+	cfg := sim.Config{Dt: 0.5, Seed: 3, Workers: 1, DriveMean: 3, DriveStd: 3, Synapses: syn, Integrator: integ}
 	if stp {
 		cfg.Plasticity.STP = &plasticity.STPRule{Exc: plasticity.DefaultSTPExc, Inh: plasticity.DefaultSTPInh}
 	}
@@ -185,6 +189,7 @@ func forwardMatchesEngine(t *testing.T, stp bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Integrator = integ
 	w, _ := adjoint.NewWindow(m, steps, adjoint.Options{})
 	rec, _, err := w.Forward(p, m.Rest(p), adjoint.Input{})
 	if err != nil {

@@ -2,6 +2,7 @@ package configs
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -292,5 +293,65 @@ func TestPlasticitySection(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to name %s", tc.set, err, tc.want)
 		}
+	}
+}
+
+// Setting the number of neurons keeps the density of the layer below
+// (default.yaml: 10,000 on 3 x 3 mm, 1,111/mm²) unless the same layer sets
+// the substrate; the density check refuses more than close-packed somata.
+func TestSizeKeepsDensity(t *testing.T) {
+	side := func(c *Config) float64 { return c.Culture.SubstrateUm[0] }
+	for _, c := range []struct {
+		name, file string
+		sets       []string
+		n          int
+		w, h       float64
+	}{
+		{"override n", "", []string{"culture.n_neurons=100000"}, 100000, 3000 * math.Sqrt(10), 3000 * math.Sqrt(10)},
+		{"file n", "culture:\n  n_neurons: 2500\n", nil, 2500, 1500, 1500},
+		{"file n and substrate", "culture:\n  n_neurons: 2500\n  substrate_um: [1000, 2000]\n", nil, 2500, 1000, 2000},
+		{"file pair, override n", "culture:\n  n_neurons: 2500\n  substrate_um: [1000, 2000]\n", []string{"culture.n_neurons=10000"}, 10000, 2000, 4000},
+		{"override substrate only", "", []string{"culture.substrate_um=[2000, 2000]"}, 10000, 2000, 2000},
+		{"override both", "", []string{"culture.n_neurons=2000", "culture.substrate_um=[2000, 1000]"}, 2000, 2000, 1000},
+		{"file substrate, override n", "culture:\n  substrate_um: [1500, 1500]\n", []string{"culture.n_neurons=2500"}, 2500, 750, 750},
+	} {
+		cfg, err := Parse("x.yaml", []byte(c.file), c.sets)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		k := cfg.Culture
+		if k.NNeurons != c.n || math.Abs(k.SubstrateUm[0]-c.w) > 1e-9*c.w || math.Abs(k.SubstrateUm[1]-c.h) > 1e-9*c.h {
+			t.Errorf("%s: %d neurons on %v, want %d on [%g %g]", c.name, k.NNeurons, k.SubstrateUm, c.n, c.w, c.h)
+		}
+	}
+	// An embedded config's own density: wagenaar.yaml doubled.
+	w, err := Load("wagenaar.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, err := Load("wagenaar.yaml", []string{fmt.Sprintf("culture.n_neurons=%d", 2*w.Culture.NNeurons)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := side(w2) / side(w); math.Abs(r-math.Sqrt2) > 1e-12 {
+		t.Errorf("wagenaar.yaml at twice the neurons: side x%g, want sqrt(2)", r)
+	}
+	// The resolved config is a fixed point: read again, it keeps its substrate.
+	y, err := w2.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w3, err := Parse("resolved.yaml", y, nil)
+	if err != nil || side(w3) != side(w2) {
+		t.Fatalf("resolved config re-read: %v, side %g vs %g", err, side(w3), side(w2))
+	}
+	// 100,000 neurons on 1 x 1 mm: 100,000/mm², past close packing (11,547/mm²).
+	_, err = Parse("x.yaml", nil, []string{"culture.n_neurons=100000", "culture.substrate_um=[1000, 1000]"})
+	if err == nil || !strings.Contains(err.Error(), "culture.n_neurons") || !strings.Contains(err.Error(), "11547") {
+		t.Fatalf("impossible density: %v", err)
+	}
+	_, err = Parse("x.yaml", []byte("culture:\n  n_neurons: 10000\n  substrate_um: [200, 200]\n  thickness_um: 100\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "x.yaml:2: culture.n_neurons") || !strings.Contains(err.Error(), "mm³") {
+		t.Fatalf("impossible volume density: %v", err)
 	}
 }

@@ -27,5 +27,5 @@ func ExampleParse() {
 	fmt.Println(err)
 	// Output:
 	// my.yaml:3: culture.p_max = 1.5, must be in [0, 1]
-	// my.yaml:2: simulation.dt: unknown key "dt" in simulation (known: checkpoint_every_s, dt_ms, duration_s, seed, workers)
+	// my.yaml:2: simulation.dt: unknown key "dt" in simulation (known: checkpoint_every_s, dt_ms, duration_s, integrator, seed, workers)
 }

@@ -134,6 +134,8 @@ func parse(name string, data []byte, sets []string, base *Config) (*Config, erro
 	if root.Kind != yaml.MappingNode {
 		return nil, &Error{File: name, Line: root.Line, Msg: "a config must be a mapping of sections (culture, synapses, drive, simulation, outputs)"}
 	}
+	// What the file itself says of the culture's size, before overrides.
+	fileN, fileS := nodeAt(root, "culture.n_neurons"), nodeAt(root, "culture.substrate_um")
 	setBy := map[string]string{} // dotted key -> the override that set it
 	for _, s := range sets {
 		key, err := applySet(root, s)
@@ -154,6 +156,9 @@ func parse(name string, data []byte, sets []string, base *Config) (*Config, erro
 	if err := root.Decode(cfg); err != nil {
 		return nil, decodeError(name, err, lines, setBy)
 	}
+	if base != nil {
+		keepDensity(cfg, base, fileN, fileS, setBy)
+	}
 	if err := cfg.validate(); err != nil {
 		var pe *pathError
 		if !errors.As(err, &pe) {
@@ -167,6 +172,60 @@ func parse(name string, data []byte, sets []string, base *Config) (*Config, erro
 		return nil, &Error{File: name, Line: lineOf(lines, pe.path), Key: pe.path, Msg: pe.msg}
 	}
 	return cfg, nil
+}
+
+// keepDensity grows or shrinks the substrate with the number of neurons
+// when a layer sets culture.n_neurons without culture.substrate_um, so
+// that a larger culture is the same tissue over a larger area (density,
+// and with it synapses per neuron, unchanged). The reference is the layer
+// below: the file over the defaults, or the overrides over the file. A
+// layer that sets the substrate chooses the density itself.
+func keepDensity(cfg, base *Config, fileN, fileS *yaml.Node, setBy map[string]string) {
+	_, setN := setBy["culture.n_neurons"]
+	_, setS := setBy["culture.substrate_um"]
+	_, setC := setBy["culture"]
+	if setS || setC {
+		return
+	}
+	refN, refS := base.Culture.NNeurons, base.Culture.SubstrateUm
+	switch {
+	case setN:
+		if fileN != nil && fileN.Decode(&refN) != nil {
+			return
+		}
+		if fileS != nil && fileS.Decode(&refS) != nil {
+			return
+		}
+	case fileN != nil && fileS == nil:
+	default:
+		return
+	}
+	if refN == cfg.Culture.NNeurons || refN <= 0 || cfg.Culture.NNeurons <= 0 || len(refS) != 2 {
+		return
+	}
+	n := cfg.Culture.NNeurons
+	cfg.Culture.NNeurons, cfg.Culture.SubstrateUm = refN, slices.Clone(refS)
+	cfg.Resize(n)
+}
+
+// nodeAt returns the value node of a dotted key, or nil.
+func nodeAt(n *yaml.Node, key string) *yaml.Node {
+	for _, p := range strings.Split(key, ".") {
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for k := 0; k+1 < len(n.Content); k += 2 {
+			if n.Content[k].Value == p {
+				next = n.Content[k+1]
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	return n
 }
 
 // decodeError rewrites yaml.v3's type errors ("line 4: cannot unmarshal

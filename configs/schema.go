@@ -217,6 +217,7 @@ type Drive struct {
 // Simulation configures time stepping.
 type Simulation struct {
 	DtMs             float64 `yaml:"dt_ms"`
+	Integrator       string  `yaml:"integrator"`
 	DurationS        float64 `yaml:"duration_s"`
 	Seed             uint64  `yaml:"seed"`
 	Workers          int     `yaml:"workers"`

@@ -64,6 +64,9 @@ func (c *Config) validate() error {
 	if _, err := c.Rules(); err != nil {
 		return err
 	}
+	if _, err := models.ParseIntegrator(c.Simulation.Integrator); err != nil {
+		return &pathError{"simulation.integrator", "integrator: " + err.Error()}
+	}
 	if err := at("simulation", c.SimConfig().Validate()); err != nil {
 		return err
 	}
@@ -163,11 +166,40 @@ func (c *Config) Rules() (plasticity.Rules, error) {
 	return r, nil
 }
 
+// Resize sets the number of neurons to n at the culture's density: the
+// substrate's width and height scale by sqrt(n / n0) (a slab keeps its
+// thickness).
+func (c *Config) Resize(n int) {
+	k := &c.Culture
+	if k.NNeurons > 0 && len(k.SubstrateUm) == 2 {
+		f := math.Sqrt(float64(n) / float64(k.NNeurons))
+		k.SubstrateUm = []float64{k.SubstrateUm[0] * f, k.SubstrateUm[1] * f}
+	}
+	k.NNeurons = n
+}
+
+// Close packing of 10 µm somata bounds the density a culture can have: a
+// hexagonal monolayer of discs holds 1/(√3/2 · 10²) per µm² (11,547/mm²),
+// a slab of spheres π/(3√2) per (π/6 · 10³) µm³ (1.41 million/mm³).
+var (
+	maxAreaDensity   = 1 / (math.Sqrt(3) / 2 * 100) // per µm²
+	maxVolumeDensity = math.Sqrt2 / 1000            // per µm³: (π/(3√2)) / (π/6 · 1000)
+)
+
 // CultureSpec converts the culture section (with the cell types it names).
 func (c *Config) CultureSpec() (culture.Spec, error) {
 	k := c.Culture
 	if len(k.SubstrateUm) != 2 {
 		return culture.Spec{}, &pathError{"culture.substrate_um", fmt.Sprintf("substrate_um needs 2 values [width, height] in µm, got %d (use thickness_um for 3-D)", len(k.SubstrateUm))}
+	}
+	if w, h := k.SubstrateUm[0], k.SubstrateUm[1]; k.NNeurons > 0 && w > 0 && h > 0 {
+		area := float64(k.NNeurons) / (w * h)
+		if k.ThicknessUm > 0 && area/k.ThicknessUm > maxVolumeDensity {
+			return culture.Spec{}, &pathError{"culture.n_neurons", fmt.Sprintf("n_neurons = %d in %g x %g x %g µm is %.3g neurons/mm³, more than 10 µm somata can pack (%.3g/mm³); enlarge substrate_um or thickness_um", k.NNeurons, w, h, k.ThicknessUm, area/k.ThicknessUm*1e9, maxVolumeDensity*1e9)}
+		}
+		if k.ThicknessUm == 0 && area > maxAreaDensity {
+			return culture.Spec{}, &pathError{"culture.n_neurons", fmt.Sprintf("n_neurons = %d on %g x %g µm is %.0f neurons/mm², more than a monolayer of 10 µm somata holds (%.0f/mm²); enlarge substrate_um", k.NNeurons, w, h, area*1e6, maxAreaDensity*1e6)}
+		}
 	}
 	s := culture.Spec{
 		N: k.NNeurons, Width: k.SubstrateUm[0], Height: k.SubstrateUm[1], Thickness: k.ThicknessUm,
@@ -291,13 +323,14 @@ func (c *Config) synapseParams() synapses.Params {
 }
 
 // SimConfig converts the simulation, drive, synapses and plasticity
-// sections (an invalid plasticity section, which validation rejects,
-// converts to none).
+// sections (an invalid plasticity section or integrator, which validation
+// rejects, converts to none or forward Euler).
 func (c *Config) SimConfig() sim.Config {
 	rules, _ := c.Rules()
 	drugs, _ := c.DrugSchedule()
+	integ, _ := models.ParseIntegrator(c.Simulation.Integrator)
 	return sim.Config{
-		Dt: c.Simulation.DtMs, Seed: c.Simulation.Seed, Workers: c.Simulation.Workers,
+		Dt: c.Simulation.DtMs, Integrator: integ, Seed: c.Simulation.Seed, Workers: c.Simulation.Workers,
 		DriveMean: c.Drive.Mean, DriveStd: c.Drive.Std, Synapses: c.synapseParams(),
 		Plasticity: rules, Drugs: drugs,
 	}

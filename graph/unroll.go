@@ -8,6 +8,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/bl1-go/bl1/adjoint"
+	"github.com/bl1-go/bl1/models"
 	"github.com/bl1-go/bl1/surrogate"
 )
 
@@ -440,7 +441,13 @@ func Unroll(m *adjoint.Model, p *adjoint.Params, s0 *adjoint.State, in adjoint.I
 		drv := b.sub(e4N, b.mul(rep4N, v))
 		block := b.op(G.Inverse(b.add(one, b.mul(mgK, b.exp(b.mul(v, negSlope))))))
 		blk := b.add(notNN, b.mul(repNN, block))
-		I := b.mul(sum4N, b.had(b.had(gc, blk), drv))
+		gb := b.had(gc, blk)
+		I := b.mul(sum4N, b.had(gb, drv))
+		// Exponential Euler: φ(G dt) of the total conductance G.
+		var phiV *G.Node
+		if m.Integrator == models.ExponentialEuler {
+			phiV = b.op(G.ApplyOp(phiOp{}, b.mul(b.mul(sum4N, gb), dtN)))
+		}
 		I = b.add(I, b.vec(fmt.Sprint("drive", t), drive[t*n:(t+1)*n]))
 		I = b.add(I, ref.Bias)
 		if ref.Current != nil {
@@ -457,7 +464,11 @@ func Unroll(m *adjoint.Model, p *adjoint.Params, s0 *adjoint.State, in adjoint.I
 		if nIzh > 0 {
 			vi, ui, Ii := slice(v, 0, nIzh), slice(r, 0, nIzh), slice(I, 0, nIzh)
 			f := b.add(b.had(b.add(b.mul(vi, c(0.04)), c(5.0)), vi), c(140.0))
-			vs := b.add(vi, b.mul(b.add(b.sub(f, ui), Ii), dtN))
+			delta := b.mul(b.add(b.sub(f, ui), Ii), dtN)
+			if phiV != nil {
+				delta = b.had(delta, slice(phiV, 0, nIzh))
+			}
+			vs := b.add(vi, delta)
 			us := b.add(ui, b.had(izhAdt, b.sub(b.had(izhB, vi), ui)))
 			xs := b.sub(vs, thirty)
 			si := b.op(surrogate.Apply(xs, spikeOp))
@@ -475,7 +486,11 @@ func Unroll(m *adjoint.Model, p *adjoint.Params, s0 *adjoint.State, in adjoint.I
 			capped := b.sub(arg, b.op(G.Rectify(b.sub(arg, c(float64(adjoint.AdExCap))))))
 			dEL := b.sub(va, aEL)
 			F := b.sub(b.sub(b.had(aGLDT, b.exp(capped)), b.had(aGL, dEL)), wa)
-			vs := b.add(b.add(va, b.had(aDtOverC, F)), b.mul(Ia, dtN))
+			delta := b.add(b.had(aDtOverC, F), b.mul(Ia, dtN))
+			if phiV != nil {
+				delta = b.had(delta, slice(phiV, nIzh, n))
+			}
+			vs := b.add(va, delta)
 			ws := b.add(wa, b.had(aDtOverTau, b.sub(b.had(aA, dEL), wa)))
 			xs := b.sub(vs, aTheta)
 			sa := b.op(surrogate.Apply(xs, spikeOp))

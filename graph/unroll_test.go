@@ -121,6 +121,10 @@ func TestNativeMatchesUnrolledGraph(t *testing.T) {
 			adjoint.Options{Surrogate: surrogate.New(surrogate.Arctan), DetachReset: true}},
 		{"izh+adex/stp/smooth-sigmoid", adjtest.Spec{Seed: 14, NIzh: 8, NAdEx: 4, STP: true, MaxDelay: 1}, 25,
 			adjoint.Options{Surrogate: surrogate.New(surrogate.Sigmoid), Smooth: true}},
+		{"izh+adex/stp/superspike/exponential-euler", adjtest.Spec{Seed: 15, NIzh: 10, NAdEx: 4, STP: true, Exponential: true}, 30,
+			adjoint.Options{Surrogate: surrogate.New(surrogate.SuperSpike)}},
+		{"izh+adex/smooth-sigmoid/detached/exponential-euler", adjtest.Spec{Seed: 16, NIzh: 8, NAdEx: 4, MaxDelay: 2, Exponential: true}, 25,
+			adjoint.Options{Surrogate: surrogate.New(surrogate.Sigmoid), Smooth: true, DetachReset: true, Checkpoint: 6}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, p, s0 := adjtest.Network(tc.spec)

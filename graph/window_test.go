@@ -130,6 +130,7 @@ func TestWindowOpMatchesUnrolled(t *testing.T) {
 	}{
 		{"izh+adex/stp", adjtest.Spec{Seed: 21, NIzh: 8, NAdEx: 4, STP: true}, adjoint.Options{Surrogate: surrogate.New(surrogate.SuperSpike)}},
 		{"izh/detached/checkpointed", adjtest.Spec{Seed: 22, NIzh: 12}, adjoint.Options{Surrogate: surrogate.New(surrogate.Arctan), DetachReset: true, Checkpoint: 8}},
+		{"izh+adex/stp/exponential-euler", adjtest.Spec{Seed: 25, NIzh: 8, NAdEx: 4, STP: true, Exponential: true}, adjoint.Options{Surrogate: surrogate.New(surrogate.SuperSpike)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, p, s0 := adjtest.Network(tc.spec)

@@ -36,13 +36,34 @@
 // integrate-and-fire model, Biol Cybern 99:335-347,
 // doi:10.1007/s00422-008-0264-7, Table 1, are built in.
 //
-// # Integration scheme
+// # Integration schemes
 //
-// Both models advance by one forward-Euler step per dt, both derivatives
-// evaluated at the old state (the scheme of BL-1, so dt = 0.5 ms is the
+// Forward Euler (BL-1's scheme): both models advance by one step per dt,
+// both derivatives evaluated at the old state (dt = 0.5 ms is the
 // BL-1-compatible default; dt = 0.1 ms is five times more accurate in
-// spike timing). The spike test uses the new membrane potential; reset
-// happens in the same step. The AdEx exponential's argument is capped at 20
-// (e^20 ≈ 4.9e8) so that a spike upstroke can never overflow: by then V has
-// crossed V_peak in any case.
+// spike timing).
+//
+// Exponential Euler in the synaptic conductances (the default of new
+// configs): the synaptic current is affine in v at the old state's Mg2+
+// block, I_syn = A - G v with G the total synaptic conductance, so the
+// membrane equation is v' = c - G v with c = F(v_n) + A + I_ext frozen at
+// the old state (F the neuron's own terms). Its exact solution over dt is
+//
+//	v_{n+1} = v_n + dt (c - G v_n) φ(G dt),  φ(y) = (1 - e^-y)/y,
+//
+// that is the forward-Euler step times φ ∈ (0, 1]: identical when no
+// synapse is open (φ(0) = 1), and unable to overshoot the conductances'
+// reversal potentials however large G dt grows. Forward Euler turns
+// unstable for G dt > 2 (the membrane then overshoots E_AMPA and oscillates
+// with growing amplitude: neurons fire on every other step, ~1000 Hz at
+// dt = 0.5 ms); exponential Euler gives depolarisation block instead, as a
+// real membrane would. This is the exponential time differencing of the
+// stiff linear part (Hochbruck & Ostermann 2010, Acta Numerica 19:209,
+// doi:10.1017/S0962492910000048; Brian2's exponential_euler for equations
+// linear in v); the recovery variable u (w) keeps its forward-Euler step.
+//
+// The spike test uses the new membrane potential; reset happens in the
+// same step. The AdEx exponential's argument is capped at 20 (e^20 ≈ 4.9e8)
+// so that a spike upstroke can never overflow: by then V has crossed V_peak
+// in any case.
 package models

@@ -121,7 +121,7 @@ func ExamplePopulation_Step() {
 	n := 0
 	for range 2000 {
 		var bad int
-		spikes, bad = pop.Step(0, pop.Len(), I, spikes[:0])
+		spikes, bad = pop.Step(0, pop.Len(), I, nil, spikes[:0])
 		if bad >= 0 {
 			fmt.Println("neuron", bad, "became non-finite")
 			return
@@ -132,7 +132,7 @@ func ExamplePopulation_Step() {
 
 	// A non-finite input is reported with the neuron's index.
 	I[0] = float32(math.NaN())
-	_, bad := pop.Step(0, 1, I, spikes[:0])
+	_, bad := pop.Step(0, 1, I, nil, spikes[:0])
 	fmt.Println("bad neuron:", bad)
 	// Output:
 	// 23 spikes in 1 s
@@ -149,7 +149,7 @@ func ExamplePopulation_SetAdEx() {
 	var spikes []int32
 	n := 0
 	for range 5000 { // 500 ms
-		spikes, _ = pop.Step(0, 1, I, spikes[:0])
+		spikes, _ = pop.Step(0, 1, I, nil, spikes[:0])
 		n += len(spikes)
 	}
 	fmt.Println(n, "spikes in 500 ms")

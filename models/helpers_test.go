@@ -60,7 +60,7 @@ func stepProtocol(t testing.TB, pop *models.Population, pre, dur float64, in flo
 			I[0] = in
 		}
 		var bad int
-		spikes, bad = pop.Step(0, 1, I, spikes[:0])
+		spikes, bad = pop.Step(0, 1, I, nil, spikes[:0])
 		if bad >= 0 {
 			t.Fatalf("neuron %d non-finite at step %d", bad, s)
 		}

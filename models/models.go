@@ -208,3 +208,34 @@ func BuiltinNames() []string {
 var DefaultFractions = map[string]float64{"RS": 0.64, "IB": 0.08, "CH": 0.08, "FS": 0.16, "LTS": 0.04}
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// Integrator is a membrane integration scheme (see the package doc).
+type Integrator uint8
+
+// Integration schemes. The zero value is BL-1's forward Euler.
+const (
+	ForwardEuler     Integrator = iota // both derivatives at the old state
+	ExponentialEuler                   // exact in the synaptic conductances at the old state
+)
+
+func (i Integrator) String() string {
+	switch i {
+	case ForwardEuler:
+		return "euler"
+	case ExponentialEuler:
+		return "exponential"
+	}
+	return fmt.Sprintf("Integrator(%d)", uint8(i))
+}
+
+// ParseIntegrator reads a scheme's name as written in configs: euler or
+// exponential.
+func ParseIntegrator(s string) (Integrator, error) {
+	switch strings.ToLower(s) {
+	case "euler":
+		return ForwardEuler, nil
+	case "exponential":
+		return ExponentialEuler, nil
+	}
+	return 0, fmt.Errorf("unknown integrator %q (known: euler, exponential)", s)
+}

@@ -114,25 +114,42 @@ func (p *Population) SetSodium(s float64) { p.na = float32(min(max(s, 0), 1)) }
 // Sodium returns the unblocked fraction of the sodium channels.
 func (p *Population) Sodium() float64 { return float64(p.na) }
 
-// Step advances neurons [lo, hi) by one forward-Euler step under the input
-// currents I (indexed like V, per unit capacitance, mV/ms). It appends the
-// indices of neurons that spiked to spikes and returns it, with the index of
-// the first neuron whose state became non-finite (or -1); the state is
-// tested before a spike's reset, so an infinite input is reported too.
-func (p *Population) Step(lo, hi int, I []float32, spikes []int32) ([]int32, int) {
-	if len(I) != len(p.V) {
+// Step advances neurons [lo, hi) by one step under the input currents I
+// (indexed like V, per unit capacitance, mV/ms). With G nil the step is
+// forward Euler. Otherwise G holds each neuron's total synaptic conductance
+// (indexed like V, per unit capacitance, 1/ms: I's slope in v is -G) and
+// the step is exponential Euler in it (package doc); Step overwrites
+// G[lo:hi] with the factors φ(G dt). It appends the indices of neurons that
+// spiked to spikes and returns it, with the index of the first neuron whose
+// state became non-finite (or -1); the state is tested before a spike's
+// reset, so an infinite input is reported too.
+func (p *Population) Step(lo, hi int, I, G []float32, spikes []int32) ([]int32, int) {
+	if len(I) != len(p.V) || (G != nil && len(G) != len(p.V)) {
 		panic(badLength)
+	}
+	var phi []float32
+	if G != nil {
+		phi = G[lo:hi]
+		kernel.Phi(phi, p.dt)
 	}
 	bad := -1
 	if m := min(hi, p.NIzh); lo < m {
 		if p.na < 1 {
 			p.blockIzhikevich(lo, m, I)
 		}
-		spikes, bad = p.stepIzhikevich(lo, m, I, spikes)
+		var ph []float32
+		if phi != nil {
+			ph = phi[:m-lo]
+		}
+		spikes, bad = p.stepIzhikevich(lo, m, I, ph, spikes)
 	}
 	if m := max(lo, p.NIzh); m < hi {
+		var ph []float32
+		if phi != nil {
+			ph = phi[m-lo:]
+		}
 		var b int
-		spikes, b = p.stepAdEx(m, hi, I, spikes)
+		spikes, b = p.stepAdEx(m, hi, I, ph, spikes)
 		if bad < 0 {
 			bad = b
 		}
@@ -141,17 +158,18 @@ func (p *Population) Step(lo, hi int, I []float32, spikes []int32) ([]int32, int
 }
 
 // stepIzhikevich is Izhikevich (2003) eqs. 1-3 by forward Euler, both
-// derivatives at the old (v, u):
+// derivatives at the old (v, u), the step of v multiplied by φ when phi
+// (indexed from lo) is not nil:
 //
-//	v' = v + dt((0.04v + 5)v + 140 - u + I),  u' = u + a·dt(bv - u),
+//	v' = v + dt((0.04v + 5)v + 140 - u + I)·φ,  u' = u + a·dt(bv - u),
 //	if v' >= 30 mV: v' = c, u' = u' + d,
 //
 // computed by internal/kernel (AVX2 where available, bit-identical
 // otherwise).
-func (p *Population) stepIzhikevich(lo, hi int, I []float32, spikes []int32) ([]int32, int) {
+func (p *Population) stepIzhikevich(lo, hi int, I, phi []float32, spikes []int32) ([]int32, int) {
 	return kernel.IzhStep(kernel.Izhikevich{
 		V: p.V[lo:hi], U: p.R[lo:hi], ADt: p.izhADt[lo:hi], B: p.izhB[lo:hi], C: p.izhC[lo:hi], D: p.izhD[lo:hi],
-	}, I[lo:hi], p.dt, int32(lo), spikes)
+	}, I[lo:hi], phi, p.dt, int32(lo), spikes)
 }
 
 // blockIzhikevich removes the blocked part of the regenerative (sodium)
@@ -173,8 +191,9 @@ func (p *Population) blockIzhikevich(lo, hi int, I []float32) {
 // stepAdEx is Brette & Gerstner (2005) eqs. 1-2 by forward Euler, with the
 // input per unit capacitance: V' = (-g_L(V-E_L) + s·g_L Δ_T e^((V-V_T)/Δ_T) - w)/C + I,
 // s the unblocked fraction of the sodium channels (the exponential term is
-// the sodium current's spike initiation; Brette & Gerstner 2005, Fig. 1).
-func (p *Population) stepAdEx(lo, hi int, I []float32, spikes []int32) ([]int32, int) {
+// the sodium current's spike initiation; Brette & Gerstner 2005, Fig. 1);
+// the step of V is multiplied by φ when phi (indexed from lo) is not nil.
+func (p *Population) stepAdEx(lo, hi int, I, phi []float32, spikes []int32) ([]int32, int) {
 	V, R, I := p.V[lo:hi], p.R[lo:hi], I[lo:hi]
 	P := p.adex[lo-p.NIzh : hi-p.NIzh]
 	_, _, _ = R[len(V)-1], I[len(V)-1], P[len(V)-1]
@@ -184,7 +203,12 @@ func (p *Population) stepAdEx(lo, hi int, I []float32, spikes []int32) ([]int32,
 		w := R[k]
 		arg := min((v-q.vT)*q.invDeltaT, 20)
 		ex := float32(fastmath.Exp(float64(arg)))
-		vn := v + q.dtOverC*(q.gLDeltaT*ex*p.na-q.gL*(v-q.eL)-w) + q.dt*I[k]
+		var vn float32
+		if phi == nil {
+			vn = v + q.dtOverC*(q.gLDeltaT*ex*p.na-q.gL*(v-q.eL)-w) + q.dt*I[k]
+		} else {
+			vn = v + float32(float32(q.dtOverC*(q.gLDeltaT*ex*p.na-q.gL*(v-q.eL)-w)+q.dt*I[k])*phi[k])
+		}
 		wn := w + q.dtOverTau*(q.a*(v-q.eL)-w)
 		if vn-vn != 0 || wn-wn != 0 { // before the reset, as above
 			if bad < 0 {

@@ -12,12 +12,15 @@ import (
 // A step takes tens of microseconds, so arrivals are close together. A
 // waiter first spins on an atomic generation counter, yielding its P with
 // runtime.Gosched every 64 checks, and blocks on a condition variable only
-// after spinWait. Blocking at every step would be slow for a reason beyond
+// after spinWait (a few steps' time: a partner later than that has lost its
+// core to another process, and spinning would keep the core from it). Blocking at every step would be slow for a reason beyond
 // the wake-up latency: Go readies a woken goroutine on the waker's own P,
 // so two workers that block and wake each other end up taking turns on one
 // core (measured: 10k neurons ran at 11x realtime with 2 workers, slower
 // than with 1; with this barrier, 21x). Yielding while spinning keeps a
-// descheduled partner from being starved on a shared machine.
+// descheduled partner from being starved on a shared machine. When the
+// cores are shared with other processes the engine stops using the barrier
+// altogether (sched.go).
 type barrier struct {
 	n       int32
 	arrived atomic.Int32
@@ -33,7 +36,7 @@ func newBarrier(n int) *barrier {
 }
 
 // spinWait bounds the spinning before a waiter blocks.
-const spinWait = time.Millisecond
+const spinWait = 100 * time.Microsecond
 
 func (b *barrier) wait() {
 	g := b.gen.Load()

@@ -14,7 +14,9 @@
 //     (seed, neuron, step) (rng.Norm32: two rounds of a 32-bit hash and a
 //     256-layer ziggurat); μ and σ are per step, as in BL-1, so the
 //     drive's effect depends on dt;
-//  3. the neuron model advances by one forward-Euler step (package models);
+//  3. the neuron model advances by one step (package models): forward
+//     Euler (BL-1's scheme) or, with Config.Integrator, exponential Euler
+//     in the synaptic conductances, which the kernel of step 1 also sums;
 //     a neuron whose potential crosses its peak spikes at time t·dt;
 //  4. each spike of presynaptic neuron j adds w_ij to the ring-buffer slot
 //     t + delay_ij of postsynaptic neuron i, in its excitatory or inhibitory

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"time"
 
 	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/internal/rng"
@@ -24,6 +25,12 @@ type Config struct {
 	DriveStd  float64 // standard deviation of the per-step Gaussian drive, mV/ms
 	Synapses  synapses.Params
 
+	// Integrator is the membrane scheme: forward Euler (the zero value,
+	// BL-1's) or exponential Euler in the synaptic conductances (package
+	// models), which cannot overshoot the reversal potentials however
+	// strong the synapses.
+	Integrator models.Integrator
+
 	// Plasticity lists the plasticity rules that run (none by default).
 	Plasticity plasticity.Rules
 
@@ -35,7 +42,9 @@ type Config struct {
 func (c Config) Validate() error {
 	switch {
 	case !(c.Dt > 0 && c.Dt <= 1):
-		return fmt.Errorf("simulation.dt_ms = %g, must be in (0, 1] (forward Euler is unstable for the Izhikevich model above 1 ms)", c.Dt)
+		return fmt.Errorf("simulation.dt_ms = %g, must be in (0, 1] (the Izhikevich model's spike upstroke is unresolved above 1 ms)", c.Dt)
+	case c.Integrator > models.ExponentialEuler:
+		return fmt.Errorf("simulation.integrator = %v, must be euler or exponential", c.Integrator)
 	case c.Workers < 0:
 		return fmt.Errorf("simulation.workers = %d, must be >= 0 (0 = automatic)", c.Workers)
 	case math.IsNaN(c.DriveMean) || math.IsInf(c.DriveMean, 0):
@@ -137,6 +146,7 @@ type Engine struct {
 	slots int64     // ring slots: maxDel + 1
 
 	cur      []float32 // input current of the step being computed
+	gtot     []float32 // with exponential Euler: total synaptic conductance of the step, then φ
 	driveKey rng.Key
 	mean     float32
 	std      float32
@@ -153,6 +163,8 @@ type Engine struct {
 
 	probes   []int32   // neurons whose potential is sampled
 	probeBuf []float32 // [step in chunk][probe]
+
+	sched sched // parallel or serial chunks, by measured speed
 
 	drugSteps int64 // the drug clock, steps (0: no drugs)
 	drugLast  int64 // its last tick: the effects are settled after it
@@ -175,6 +187,9 @@ func New(c *culture.Culture, cfg Config) (*Engine, error) {
 		cur:      make([]float32, n),
 		driveKey: rng.NewKey(cfg.Seed, rng.Drive),
 		mean:     float32(cfg.DriveMean), std: float32(cfg.DriveStd),
+	}
+	if cfg.Integrator == models.ExponentialEuler {
+		e.gtot = make([]float32, n)
 	}
 	e.initPlasticity()
 	// The ring holds the longest delay: the culture's, or for rewiring any
@@ -341,15 +356,28 @@ func (e *Engine) Run(ctx context.Context, steps int64, obs ...Observer) error {
 			k = min(k, e.structSteps-e.step%e.structSteps) // a chunk ends at each structural tick
 		}
 		t0 := e.step
-		if len(e.workers) == 1 {
+		parallel := true
+		if len(e.workers) > 1 {
+			var n int
+			parallel, n = e.sched.next(int(k))
+			k = int64(n)
+		}
+		switch {
+		case len(e.workers) == 1:
 			e.workers[0].run(t0, int(k))
-		} else {
+		case !parallel:
+			start := time.Now()
+			e.runSerial(t0, int(k))
+			e.sched.done(time.Since(start), int(k))
+		default:
 			// The barrier publishes the chunk to the other workers, which
 			// wait there between chunks; they all meet again at its end.
+			start := time.Now()
 			e.jobStart, e.jobSteps = t0, int(k)
 			e.bar.wait()
 			e.workers[0].run(t0, int(k))
 			e.bar.wait()
+			e.sched.done(time.Since(start), int(k))
 		}
 		end := t0 + k
 		var fault *FaultError

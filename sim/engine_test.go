@@ -62,21 +62,28 @@ func run(t testing.TB, c *culture.Culture, cfg Config, steps int64) *spikeLog {
 func TestDeterministicAcrossWorkers(t *testing.T) {
 	c := testCulture(t, 1)
 	const steps = 2*chunk*5 + 17 // 0.33 s
-	ref := run(t, c, testConfig(1), steps)
-	if len(ref.ids) < 1000 {
-		t.Fatalf("only %d spikes: the test culture should be active", len(ref.ids))
-	}
-	for _, w := range []int{2, 3, 4} {
-		got := run(t, c, testConfig(w), steps)
-		if !slices.Equal(got.steps, ref.steps) || !slices.Equal(got.ids, ref.ids) {
-			t.Fatalf("%d workers: %d spikes differ from 1 worker's %d", w, len(got.ids), len(ref.ids))
+	for _, integ := range []models.Integrator{models.ForwardEuler, models.ExponentialEuler} {
+		cfg := func(w int) Config {
+			c := testConfig(w)
+			c.Integrator = integ
+			return c
 		}
-	}
-	// A different drive seed gives different spikes.
-	cfg := testConfig(2)
-	cfg.Seed = 8
-	if other := run(t, c, cfg, steps); slices.Equal(other.ids, ref.ids) {
-		t.Fatal("seed does not change the spikes")
+		ref := run(t, c, cfg(1), steps)
+		if len(ref.ids) < 1000 {
+			t.Fatalf("%v: only %d spikes: the test culture should be active", integ, len(ref.ids))
+		}
+		for _, w := range []int{2, 3, 4} {
+			got := run(t, c, cfg(w), steps)
+			if !slices.Equal(got.steps, ref.steps) || !slices.Equal(got.ids, ref.ids) {
+				t.Fatalf("%v, %d workers: %d spikes differ from 1 worker's %d", integ, w, len(got.ids), len(ref.ids))
+			}
+		}
+		// A different drive seed gives different spikes.
+		other := cfg(2)
+		other.Seed = 8
+		if o := run(t, c, other, steps); slices.Equal(o.ids, ref.ids) {
+			t.Fatalf("%v: seed does not change the spikes", integ)
+		}
 	}
 }
 
@@ -98,7 +105,9 @@ func (c *counter) Spikes(_ int64, ids []int32) { c.n += len(ids) }
 func TestZeroAllocsPerStep(t *testing.T) {
 	c := testCulture(t, 3)
 	for _, w := range []int{1, 2} {
-		e, err := New(c, testConfig(w))
+		cfg := testConfig(w)
+		cfg.Integrator = models.Integrator(w - 1) // forward Euler with 1 worker, exponential with 2
+		e, err := New(c, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +267,7 @@ func TestSingleNeuronMatchesModel(t *testing.T) {
 	var want []int64
 	for k := range int64(2000) {
 		var s []int32
-		s, _ = p.Step(0, 1, cur, s)
+		s, _ = p.Step(0, 1, cur, nil, s)
 		if len(s) > 0 {
 			want = append(want, k)
 		}

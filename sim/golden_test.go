@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/bl1-go/bl1/models"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -25,7 +27,15 @@ type golden struct {
 // the model or the random streams, and say so in the commit message. The
 // golden assumes Go's default GOAMD64=v1 (no FMA contraction).
 func TestSeedStability(t *testing.T) {
-	l := run(t, testCulture(t, 11), testConfig(2), 1000)
+	for _, integ := range []models.Integrator{models.ForwardEuler, models.ExponentialEuler} {
+		t.Run(integ.String(), func(t *testing.T) { seedStability(t, integ) })
+	}
+}
+
+func seedStability(t *testing.T, integ models.Integrator) {
+	cfg := testConfig(2)
+	cfg.Integrator = integ
+	l := run(t, testCulture(t, 11), cfg, 1000)
 	h := fnv.New64a()
 	var b [16]byte
 	for k := range l.ids {
@@ -37,6 +47,9 @@ func TestSeedStability(t *testing.T) {
 	}
 	got := golden{Spikes: len(l.ids), FNV64a: fmt.Sprintf("%016x", h.Sum64()), First: l.ids[:min(10, len(l.ids))]}
 	path := filepath.Join("testdata", "seed_stability.json")
+	if integ != models.ForwardEuler {
+		path = filepath.Join("testdata", "seed_stability_"+integ.String()+".json")
+	}
 	if *update {
 		os.MkdirAll("testdata", 0o755)
 		js, _ := json.MarshalIndent(got, "", "  ")

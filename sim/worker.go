@@ -67,6 +67,44 @@ func (w *worker) run(t0 int64, k int) {
 	w.off = append(w.off, len(w.buf))
 }
 
+// runSerial simulates steps [t0, t0+k) on the calling goroutine, doing
+// every worker's part in turn: the operations of run, in one of the orders
+// its barriers allow (all updates, then all deliveries, potentiations and
+// trace updates), so the spikes are the same. Under contention for the
+// cores this beats workers that wait for each other at every step
+// (Engine.Run chooses).
+func (e *Engine) runSerial(t0 int64, k int) {
+	for _, w := range e.workers {
+		w.buf, w.amp, w.off = w.buf[:0], w.amp[:0], w.off[:0]
+	}
+	for t := t0; t < t0+int64(k); t++ {
+		for _, w := range e.workers {
+			start := len(w.buf)
+			w.off = append(w.off, start)
+			w.update(t, int(t-t0))
+			w.pub[t&1] = w.buf[start:len(w.buf):len(w.buf)]
+			w.pubAmp[t&1] = w.amp[min(2*start, len(w.amp)):len(w.amp):len(w.amp)]
+		}
+		stdp := e.stdpAt(t)
+		for _, w := range e.workers {
+			for _, u := range e.workers {
+				w.deliver(t, u.pub[t&1], u.pubAmp[t&1], stdp)
+			}
+		}
+		if stdp {
+			for _, w := range e.workers {
+				w.potentiate(t, w.pub[t&1])
+			}
+			for _, w := range e.workers {
+				w.traces(t, w.pub[t&1])
+			}
+		}
+	}
+	for _, w := range e.workers {
+		w.off = append(w.off, len(w.buf))
+	}
+}
+
 // subBlock is the number of neurons the three kernels of update take in
 // turn (a multiple of 16, the drive kernel's group): their input current
 // and potentials stay in the core's caches between kernels.
@@ -87,10 +125,14 @@ func (w *worker) update(t int64, k int) {
 		exc := e.ring[slot+int64(lo) : slot+int64(hi)]
 		inh := e.ring[slot+n+int64(lo) : slot+n+int64(hi)]
 		cur := e.cur[lo:hi]
+		var gt []float32
+		if e.gtot != nil {
+			gt = e.gtot[lo:hi]
+		}
 		if e.gain != nil {
 			kernel.Mul(exc, e.gain[lo:hi])
 		}
-		e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur)
+		e.Syn.Advance(lo, hi, exc, inh, e.Pop.V, cur, gt)
 		if e.sampler != nil && t%e.sampleEv == 0 {
 			e.sampler.Sample(t, w.id, lo, cur)
 		}
@@ -110,7 +152,7 @@ func (w *worker) update(t int64, k int) {
 		}
 		var bad int
 		start := len(w.buf)
-		w.buf, bad = e.Pop.Step(lo, hi, e.cur, w.buf)
+		w.buf, bad = e.Pop.Step(lo, hi, e.cur, e.gtot, w.buf)
 		if bad >= 0 && w.faultNeuron < 0 {
 			w.faultStep, w.faultNeuron = t, bad
 		}

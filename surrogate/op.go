@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/bl1-go/bl1/internal/elemop"
 )
 
 // Op is the spike function as a Gorgonia operation on a scalar or tensor of
@@ -51,7 +53,7 @@ func (op Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("surrogate: spike takes 1 input, got %d", len(in))
 	}
-	return shapeOf(in[0])
+	return elemop.ShapeOf(in[0])
 }
 
 // Do implements gorgonia.Op.
@@ -69,7 +71,7 @@ func (op Op) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	if op.Smooth {
 		f64, f32 = op.F.Smooth, op.F.Smooth32
 	}
-	return apply(prealloc, in[0], nil, func(x, _ float64) float64 { return f64(x) },
+	return elemop.Apply(prealloc, in[0], nil, func(x, _ float64) float64 { return f64(x) },
 		func(x, _ float32) float32 { return f32(x) })
 }
 
@@ -176,7 +178,7 @@ func (d derivOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if len(in) != 2 {
 		return nil, fmt.Errorf("surrogate: spike derivative takes 2 inputs, got %d", len(in))
 	}
-	return shapeOf(in[0])
+	return elemop.ShapeOf(in[0])
 }
 
 func (d derivOp) Do(in ...G.Value) (G.Value, error) {
@@ -187,7 +189,7 @@ func (d derivOp) Do(in ...G.Value) (G.Value, error) {
 }
 
 func (d derivOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	return apply(prealloc, in[0], in[1],
+	return elemop.Apply(prealloc, in[0], in[1],
 		func(x, g float64) float64 { return g * d.F.Deriv(x) },
 		func(x, g float32) float32 { return g * d.F.Deriv32(x) })
 }
@@ -207,82 +209,3 @@ func (d derivOp) Hashcode() uint32 {
 }
 
 func (d derivOp) String() string { return "SpikeDeriv[" + d.F.String() + "]" }
-
-func shapeOf(d G.DimSizer) (tensor.Shape, error) {
-	s, ok := d.(tensor.Shape)
-	if !ok {
-		return nil, fmt.Errorf("surrogate: expected a shape, got %T", d)
-	}
-	return s.Clone(), nil
-}
-
-// apply computes out = f(x, g) elementwise (g may be nil) into prealloc
-// when it fits, or a new value.
-func apply(prealloc, x, g G.Value, f64 func(x, g float64) float64, f32 func(x, g float32) float32) (G.Value, error) {
-	switch x := x.(type) {
-	case *G.F64:
-		var gv float64
-		if g != nil {
-			gg, ok := g.(*G.F64)
-			if !ok {
-				return nil, fmt.Errorf("surrogate: gradient %T does not match input %T", g, x)
-			}
-			gv = float64(*gg)
-		}
-		return G.NewF64(f64(float64(*x), gv)), nil
-	case *G.F32:
-		var gv float32
-		if g != nil {
-			gg, ok := g.(*G.F32)
-			if !ok {
-				return nil, fmt.Errorf("surrogate: gradient %T does not match input %T", g, x)
-			}
-			gv = float32(*gg)
-		}
-		return G.NewF32(f32(float32(*x), gv)), nil
-	case *tensor.Dense:
-		var gd *tensor.Dense
-		if g != nil {
-			var ok bool
-			if gd, ok = g.(*tensor.Dense); !ok || gd.Dtype() != x.Dtype() || gd.Shape().TotalSize() != x.Shape().TotalSize() {
-				return nil, fmt.Errorf("surrogate: gradient %v does not match input %v", g.Shape(), x.Shape())
-			}
-		}
-		out, ok := prealloc.(*tensor.Dense)
-		if !ok || out.Dtype() != x.Dtype() || out.Shape().TotalSize() != x.Shape().TotalSize() {
-			out = tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(x.Shape().Clone()...))
-		}
-		switch x.Dtype() {
-		case tensor.Float64:
-			xs, os := x.Float64s(), out.Float64s()
-			var gs []float64
-			if gd != nil {
-				gs = gd.Float64s()
-			}
-			for i, xi := range xs {
-				var gi float64
-				if gs != nil {
-					gi = gs[i]
-				}
-				os[i] = f64(xi, gi)
-			}
-		case tensor.Float32:
-			xs, os := x.Float32s(), out.Float32s()
-			var gs []float32
-			if gd != nil {
-				gs = gd.Float32s()
-			}
-			for i, xi := range xs {
-				var gi float32
-				if gs != nil {
-					gi = gs[i]
-				}
-				os[i] = f32(xi, gi)
-			}
-		default:
-			return nil, fmt.Errorf("surrogate: dtype %v not supported (float32 or float64)", x.Dtype())
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("surrogate: value of type %T not supported", x)
-}

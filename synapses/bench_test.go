@@ -39,7 +39,7 @@ func benchAdvance(b *testing.B, tonic float64) {
 	for b.Loop() {
 		copy(exc, pattern[:n])
 		copy(inh, pattern[n:])
-		s.Advance(0, n, exc, inh, v, cur)
+		s.Advance(0, n, exc, inh, v, cur, nil)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/neuron")
 }

@@ -90,7 +90,7 @@ func ExampleNewState() {
 	v := []float32{-65}
 	iSyn := make([]float32, 1)
 	for k := range 201 {
-		s.Advance(0, 1, exc, inh, v, iSyn) // the arrivals are zeroed
+		s.Advance(0, 1, exc, inh, v, iSyn, nil) // the arrivals are zeroed
 		if k == 0 || k == 4 || k == 16 || k == 200 {
 			fmt.Printf("t = %5.1f ms: AMPA %.5f NMDA %.5f I %.5f\n", float64(k)*dt, s.AMPA[0], s.NMDA(0), iSyn[0])
 		}
@@ -110,7 +110,7 @@ func ExampleState_Advance() {
 	inh := []float32{0.2, 0.2} // neurons 0 and 1 each receive inhibitory 0.2
 	v := []float32{-65, -75}
 	iSyn := make([]float32, 2)
-	s.Advance(0, 2, exc, inh, v, iSyn)
+	s.Advance(0, 2, exc, inh, v, iSyn, nil)
 	fmt.Printf("GABA_A %.3f, GABA_B %.3f\n", s.GABAA[0], s.GABAB(0))
 	fmt.Printf("I at -65 mV: %.3f, at -75 mV: %.3f\n", iSyn[0], iSyn[1])
 	fmt.Println(inh)

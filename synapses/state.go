@@ -86,7 +86,12 @@ func (s *State) GABAB(i int) float32 { return s.GABABDecay[i] - s.GABABRise[i] }
 // zeroed (they are delay-ring slots that must be empty for reuse). The
 // synaptic current at the potentials v (indexed like the state) is written
 // to iSyn[i-lo], with the tonic GABA_A current g_tonic (E_GABA_A - v).
-func (s *State) Advance(lo, hi int, exc, inh, v, iSyn []float32) {
+// When gTot is not nil, gTot[i-lo] receives the total conductance at v,
+//
+//	G = g_AMPA + g_NMDA B(v) + g_GABA_A + g_GABA_B + g_tonic,
+//
+// so that I = Σ g E - G v (what exponential Euler needs: package models).
+func (s *State) Advance(lo, hi int, exc, inh, v, iSyn, gTot []float32) {
 	if hi <= lo {
 		return
 	}
@@ -95,8 +100,11 @@ func (s *State) Advance(lo, hi int, exc, inh, v, iSyn []float32) {
 		AMPA: s.AMPA[lo:hi], NMDARise: s.NMDARise[lo:hi], NMDADecay: s.NMDADecay[lo:hi],
 		GABAA: s.GABAA[lo:hi], GABABRise: s.GABABRise[lo:hi], GABABDecay: s.GABABDecay[lo:hi],
 	}
-	kernel.SynStep(&s.k, g, exc[:n], inh[:n], v[lo:hi], iSyn[:n])
+	if gTot != nil {
+		gTot = gTot[:n]
+	}
+	kernel.SynStep(&s.k, g, exc[:n], inh[:n], v[lo:hi], iSyn[:n], gTot)
 	if s.tonic != 0 {
-		kernel.Leak(iSyn[:n], v[lo:hi], s.tonic, s.k.EGABAA)
+		kernel.Leak(iSyn[:n], v[lo:hi], gTot, s.tonic, s.k.EGABAA)
 	}
 }

@@ -39,7 +39,7 @@ func advance1(p Params, dt float64, v float32, ex, in []float32, steps int) []sa
 		if k < len(in) {
 			inh[0] = in[k]
 		}
-		s.Advance(0, 1, exc, inh, vv, cur)
+		s.Advance(0, 1, exc, inh, vv, cur, nil)
 		out[k] = sample{
 			float64(s.AMPA[0]), float64(s.NMDARise[0]), float64(s.NMDADecay[0]),
 			float64(s.GABAA[0]), float64(s.GABABRise[0]), float64(s.GABABDecay[0]),
@@ -308,7 +308,7 @@ func TestCurrentFormula(t *testing.T) {
 		s.GABABRise[i], s.GABABDecay[i] = 0.01, 0.04
 	}
 	cur := make([]float32, n)
-	s.Advance(0, n, make([]float32, n), make([]float32, n), vs, cur)
+	s.Advance(0, n, make([]float32, n), make([]float32, n), vs, cur, nil)
 	for i, vf := range vs {
 		v := float64(vf)
 		block := mgBlockRef(v, p.Mg)
@@ -400,7 +400,7 @@ func TestAdvanceRange(t *testing.T) {
 	inh := []float32{0.2, 0.4, 0.6}
 	arrive := [][]float32{exc, inh}
 	cur := []float32{9, 9, 9}
-	s.Advance(lo, hi, exc, inh, v, cur)
+	s.Advance(lo, hi, exc, inh, v, cur, nil)
 	for _, plane := range arrive {
 		for j, a := range plane {
 			if a != 0 {
@@ -431,8 +431,8 @@ func TestAdvanceRange(t *testing.T) {
 		}
 	}
 	// An empty range touches nothing, even with empty slices.
-	s.Advance(3, 3, nil, nil, nil, nil)
-	s.Advance(4, 2, nil, nil, nil, nil)
+	s.Advance(3, 3, nil, nil, nil, nil, nil)
+	s.Advance(4, 2, nil, nil, nil, nil, nil)
 }
 
 func abs32(x float32) float32 { return float32(math.Abs(float64(x))) }
@@ -450,7 +450,7 @@ func TestArrivalsZeroed(t *testing.T) {
 			exc[j] = float32(k+j) * 0.01
 			inh[j] = float32(k+j) * 0.02
 		}
-		s.Advance(0, n, exc, inh, v, cur)
+		s.Advance(0, n, exc, inh, v, cur, nil)
 		for j := range n {
 			if exc[j] != 0 || inh[j] != 0 {
 				t.Fatalf("step %d: arrivals of neuron %d = %g, %g, want 0", k, j, exc[j], inh[j])
@@ -490,7 +490,7 @@ func TestFlushToZero(t *testing.T) {
 	}
 	zeroAt := make([]int, len(vars))
 	for k := 0; k <= end+10; k++ {
-		s.Advance(0, 1, exc, inh, v, cur)
+		s.Advance(0, 1, exc, inh, v, cur, nil)
 		for j, x := range vars {
 			g := x.g[0]
 			if g != 0 && g < tiny {
@@ -585,12 +585,12 @@ func TestSetAvailable(t *testing.T) {
 	s := NewState(1, p, 0.5)
 	v := []float32{-65}
 	cur := make([]float32, 1)
-	s.Advance(0, 1, []float32{1}, []float32{1}, v, cur)
+	s.Advance(0, 1, []float32{1}, []float32{1}, v, cur, nil)
 	full := [4]float32{s.AMPA[0], s.NMDA(0), s.GABAA[0], s.GABAB(0)}
 	s.SetAvailable(0.5, 0.25, 0, 1)
 	s2 := NewState(1, p, 0.5)
 	s2.SetAvailable(0.5, 0.25, 0, 1)
-	s2.Advance(0, 1, []float32{1}, []float32{1}, v, cur)
+	s2.Advance(0, 1, []float32{1}, []float32{1}, v, cur, nil)
 	got := [4]float32{s2.AMPA[0], s2.NMDA(0), s2.GABAA[0], s2.GABAB(0)}
 	want := [4]float32{full[0] * 0.5, full[1] * 0.25, 0, full[3]}
 	for k := range got {
@@ -600,7 +600,7 @@ func TestSetAvailable(t *testing.T) {
 	}
 	// The first state's open AMPA conductance only decays.
 	before := s.AMPA[0]
-	s.Advance(0, 1, []float32{0}, []float32{0}, v, cur)
+	s.Advance(0, 1, []float32{0}, []float32{0}, v, cur, nil)
 	if d := float64(s.AMPA[0]) - float64(before)*math.Exp(-0.5/p.AMPA.TauDecay); d > 1e-6 || d < -1e-6 {
 		t.Errorf("open AMPA conductance %g after a step, want %g", s.AMPA[0], float64(before)*math.Exp(-0.5/p.AMPA.TauDecay))
 	}
@@ -621,7 +621,7 @@ func TestTonicGABAA(t *testing.T) {
 		s := NewState(n, p, 0.5)
 		s.SetAvailable(1, 1, avail, 1)
 		cur := zero()
-		s.Advance(0, n, zero(), zero(), vs, cur)
+		s.Advance(0, n, zero(), zero(), vs, cur, nil)
 		for i, v := range vs {
 			want := avail * p.TonicGABAA * (p.GABAA.ERev - float64(v))
 			if math.Abs(float64(cur[i])-want) > 4*u*math.Abs(want) {
@@ -638,8 +638,8 @@ func TestTonicGABAA(t *testing.T) {
 	// Phasic and tonic currents add.
 	s, q := NewState(n, p, 0.5), NewState(n, Default(), 0.5)
 	a, b := zero(), zero()
-	s.Advance(0, n, []float32{1, 1, 1, 1, 1, 1}, []float32{2, 2, 2, 2, 2, 2}, vs, a)
-	q.Advance(0, n, []float32{1, 1, 1, 1, 1, 1}, []float32{2, 2, 2, 2, 2, 2}, vs, b)
+	s.Advance(0, n, []float32{1, 1, 1, 1, 1, 1}, []float32{2, 2, 2, 2, 2, 2}, vs, a, nil)
+	q.Advance(0, n, []float32{1, 1, 1, 1, 1, 1}, []float32{2, 2, 2, 2, 2, 2}, vs, b, nil)
 	for i, v := range vs {
 		tonic := p.TonicGABAA * (p.GABAA.ERev - float64(v))
 		if d := float64(a[i]) - float64(b[i]) - tonic; math.Abs(d) > 8*u*(math.Abs(float64(b[i]))+math.Abs(tonic)) {
@@ -649,5 +649,37 @@ func TestTonicGABAA(t *testing.T) {
 	p.TonicGABAA = -1
 	if p.Validate() == nil {
 		t.Error("a negative tonic conductance was accepted")
+	}
+}
+
+// The total conductance is the sum of the open conductances, NMDA's times
+// its Mg2+ block at v, plus the tonic one (all computed from the state in
+// float64), and with it the current is Σ g E - G v at every potential.
+func TestTotalConductance(t *testing.T) {
+	p := Default()
+	p.TonicGABAA = 0.02
+	vs := []float32{-95, -75, -65, -40, 0, 20, -70, -50, -30}
+	n := len(vs)
+	s := NewState(n, p, 0.5)
+	cur, gt := make([]float32, n), make([]float32, n)
+	for range 3 { // a few steps of arrivals, so every receptor is open
+		exc, inh := make([]float32, n), make([]float32, n)
+		for i := range n {
+			exc[i], inh[i] = 0.1*float32(i+1), 0.05*float32(n-i)
+		}
+		s.Advance(0, n, exc, inh, vs, cur, gt)
+	}
+	for i, v := range vs {
+		vv := float64(v)
+		B := MgBlock(vv, p.Mg)
+		gA, gN, gG, gB := float64(s.AMPA[i]), float64(s.NMDA(i)), float64(s.GABAA[i]), float64(s.GABAB(i))
+		G := gA + gN*B + gG + gB + p.TonicGABAA
+		if math.Abs(float64(gt[i])-G) > 8*u*G {
+			t.Errorf("v = %g: total conductance %.9g, want %.9g", v, gt[i], G)
+		}
+		sumGE := gA*p.AMPA.ERev + gN*B*p.NMDA.ERev + gG*p.GABAA.ERev + gB*p.GABAB.ERev + p.TonicGABAA*p.GABAA.ERev
+		if want := sumGE - G*vv; math.Abs(float64(cur[i])-want) > 1e-5*(math.Abs(sumGE)+G*math.Abs(vv)) {
+			t.Errorf("v = %g: current %.9g, want sum g E - G v = %.9g", v, cur[i], want)
+		}
 	}
 }

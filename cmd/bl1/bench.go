@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -39,6 +38,7 @@ type BenchResult struct {
 	AllocsPerStep     float64 `json:"allocs_per_step"`
 	PeakRSSMB         float64 `json:"peak_rss_mb"`
 	Workers           int     `json:"workers"`
+	ParallelFraction  float64 `json:"parallel_fraction"` // of the steps, workers in parallel rather than serial (contention)
 }
 
 func cmdBench(args []string, stdout, stderr io.Writer) error {
@@ -93,28 +93,14 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		rows = append(rows, r)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "neurons\tsyn/neuron\trate Hz\trealtime x\tns/neuron-step\tns/event\tallocs/step\tpeak MB\tbuild s\tworkers\t")
+	fmt.Fprintln(tw, "neurons\tsyn/neuron\trate Hz\trealtime x\tns/neuron-step\tns/event\tallocs/step\tpeak MB\tbuild s\tworkers\tparallel\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.3f\t%.0f\t%.2f\t%d\t\n", r.N, r.SynapsesPerNeuron, r.MeanRateHz,
-			r.RealtimeFactor, r.NsPerNeuronStep, r.NsPerEvent, r.AllocsPerStep, r.PeakRSSMB, r.BuildS, r.Workers)
+		fmt.Fprintf(tw, "%d\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.3f\t%.0f\t%.2f\t%d\t%.0f%%\t\n", r.N, r.SynapsesPerNeuron, r.MeanRateHz,
+			r.RealtimeFactor, r.NsPerNeuronStep, r.NsPerEvent, r.AllocsPerStep, r.PeakRSSMB, r.BuildS, r.Workers, 100*r.ParallelFraction)
 	}
 	tw.Flush()
 	return output.WriteJSON(*out, map[string]any{"version": output.VersionString(), "go": runtime.Version(),
 		"cpus": runtime.NumCPU(), "config": *cfgName, "results": rows})
-}
-
-// scaledSpec returns the config's culture resized to n neurons at the same
-// density (the substrate scales by sqrt(n / n0) per side).
-func scaledSpec(cfg *configs.Config, n int) (culture.Spec, error) {
-	s, err := cfg.CultureSpec()
-	if err != nil {
-		return s, err
-	}
-	f := math.Sqrt(float64(n) / float64(s.N))
-	s.Width *= f
-	s.Height *= f
-	s.N = n
-	return s, nil
 }
 
 // eventCounter counts synaptic events (spikes times out-degree).
@@ -142,7 +128,8 @@ func cmdBenchOne(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	spec, err := scaledSpec(cfg, n)
+	cfg.Resize(n)
+	spec, err := cfg.CultureSpec()
 	if err != nil {
 		return err
 	}
@@ -192,6 +179,8 @@ func cmdBenchOne(args []string, stdout io.Writer) error {
 		AllocsPerStep:   float64(m1.Mallocs-m0.Mallocs) / float64(steps),
 		PeakRSSMB:       float64(ru.Maxrss) / 1024,
 		Workers:         e.Workers(),
+		// The warm-up's chunks count too; they are a small share.
+		ParallelFraction: e.ParallelFraction(),
 	}
 	if cnt.events > 0 {
 		r.NsPerEvent = wall * 1e9 / float64(cnt.events)

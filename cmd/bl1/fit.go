@@ -137,6 +137,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return badInput("%s: %v", name, err)
 	}
+	m.Integrator = simCfg.Integrator
 
 	// The target and the loss of each window.
 	var loss func(k int) fit.Loss

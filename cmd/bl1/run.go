@@ -220,7 +220,8 @@ func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Su
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(progress, "building a culture of %d neurons...\n", spec.N)
+	fmt.Fprintf(progress, "building a culture of %d neurons on %.3g x %.3g mm (%.0f/mm²; %v integration)...\n",
+		spec.N, spec.Width/1000, spec.Height/1000, float64(spec.N)/(spec.Width*spec.Height)*1e6, cfg.SimConfig().Integrator)
 	t0 := time.Now()
 	c, err := culture.Build(spec, cfg.Simulation.Workers)
 	if err != nil {

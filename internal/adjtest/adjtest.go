@@ -25,6 +25,9 @@ type Spec struct {
 	Fanout     int  // synapses per neuron (default 4)
 	MaxDelay   int  // delays are uniform in [1, MaxDelay] steps (default 3)
 	SingleExpN bool // NMDA as a single exponential (rise time 0)
+	// Exponential integrates the membrane by exponential Euler (package
+	// models) instead of forward Euler.
+	Exponential bool
 }
 
 // Network returns a random network with a perturbed initial state (random
@@ -46,7 +49,8 @@ func Network(s Spec) (*adjoint.Model, *adjoint.Params, *adjoint.State) {
 	m := &adjoint.Model{
 		Dt: 0.5, NIzh: s.NIzh, Pop: make([]int32, n), Excitatory: make([]bool, n),
 		RowPtr: make([]int64, n+1), Synapses: syn, STP: s.STP,
-		Drive: adjoint.Drive{Mean: 4, Std: 2, Seed: s.Seed + 1},
+		Integrator: map[bool]models.Integrator{false: models.ForwardEuler, true: models.ExponentialEuler}[s.Exponential],
+		Drive:      adjoint.Drive{Mean: 4, Std: 2, Seed: s.Seed + 1},
 	}
 	p := &adjoint.Params{NMDAFraction: 0.3, GABABFraction: 0.2}
 	for k, name := range popNames {

@@ -17,10 +17,13 @@ func flush(g float32) float32 {
 	return g
 }
 
-func synGeneric(k *Syn, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn []float32) {
+func synGeneric(k *Syn, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn, gTot []float32) {
 	n := len(v)
 	if n == 0 {
 		return
+	}
+	if gTot != nil {
+		gTot = gTot[:n]
 	}
 	_, _, _, _, _, _ = gA[n-1], nR[n-1], nD[n-1], gG[n-1], bR[n-1], bD[n-1]
 	_, _, _ = exc[n-1], inh[n-1], iSyn[n-1]
@@ -38,8 +41,12 @@ func synGeneric(k *Syn, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn []float32) {
 		cur = cur + float32((bd-br)*(k.EGABAB-vi))
 		e := fastmath.Exp32(-MgSlope * vi)
 		block := 1 / (float32(k.MgK*e) + 1)
-		cur = cur + float32(float32((d-r)*block)*(k.ENMDA-vi))
+		nb := float32((d - r) * block)
+		cur = cur + float32(nb*(k.ENMDA-vi))
 		iSyn[i] = cur
+		if gTot != nil {
+			gTot[i] = ((a + g) + (bd - br)) + nb
+		}
 	}
 }
 
@@ -55,7 +62,10 @@ func driveGeneric(cur []float32, first uint32, key rng.Key, mean, std float32) {
 //
 //	v' = v + dt((0.04v + 5)v + 140 - u + I),  u' = u + a·dt(bv - u),
 //	if v' >= 30: v' = c, u' = u' + d.
-func izhGeneric(V, U, ADt, B, C, D, I []float32, dt float32, first int32, spikes []int32) ([]int32, int) {
+//
+// With phi (not nil) the step of v is multiplied by phi[k] (exponential
+// Euler; see Phi).
+func izhGeneric(V, U, ADt, B, C, D, I, phi []float32, dt float32, first int32, spikes []int32) ([]int32, int) {
 	n := len(V)
 	if n == 0 {
 		return spikes, -1
@@ -67,7 +77,11 @@ func izhGeneric(V, U, ADt, B, C, D, I []float32, dt float32, first int32, spikes
 		t := float32(0.04*v) + 5
 		t = float32(t*v) + 140
 		t = (t - u) + I[k]
-		vn := v + float32(dt*t)
+		dv := float32(dt * t)
+		if phi != nil {
+			dv = float32(dv * phi[k])
+		}
+		vn := v + dv
 		un := u + float32(ADt[k]*(float32(B[k]*v)-u))
 		// Tested before the reset, which would turn v = +Inf into c.
 		if (vn-vn != 0 || un-un != 0) && bad < 0 {
@@ -90,9 +104,39 @@ func mulGeneric(x, y []float32) {
 	}
 }
 
-func leakGeneric(iSyn, v []float32, g, e float32) {
+func leakGeneric(iSyn, v, gTot []float32, g, e float32) {
 	v = v[:len(iSyn)]
 	for i, vi := range v {
 		iSyn[i] = iSyn[i] + float32(g*(e-vi))
+	}
+	if gTot != nil {
+		gTot = gTot[:len(iSyn)]
+		for i, x := range gTot {
+			gTot[i] = x + g
+		}
+	}
+}
+
+// Coefficients of the Taylor polynomial of φ(x) = (1 - e^-x)/x =
+// Σ (-x)^k/(k+1)!, k = 0..6, highest first; its truncation error at
+// |x| = 1/4 is (1/4)^7/8! < 2e-9.
+var phiCoeffs = [7]float32{1.0 / 5040, -1.0 / 720, 1.0 / 120, -1.0 / 24, 1.0 / 6, -1.0 / 2, 1}
+
+// phiSmall2 bounds x² on the polynomial's side: |x| < 1/4.
+const phiSmall2 = 0.0625
+
+func phiGeneric(x []float32, dt float32) {
+	for i, g := range x {
+		y := float32(g * dt)
+		var p float32
+		if float32(y*y) < phiSmall2 {
+			p = phiCoeffs[0]
+			for _, c := range phiCoeffs[1:] {
+				p = float32(p*y) + c
+			}
+		} else {
+			p = (1 - fastmath.Exp32(-y)) / y
+		}
+		x[i] = p
 	}
 }

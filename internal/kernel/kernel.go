@@ -1,6 +1,7 @@
 // Package kernel holds the engine's per-neuron inner loops over float32
 // structure-of-arrays state: the synaptic conductance step, the background
-// drive, the Izhikevich step and the small helpers Leak and Mul. Each has a
+// drive, the Izhikevich step, the exponential-Euler factor Phi and the
+// small helpers Leak and Mul. Each has a
 // portable Go version (generic.go) that defines its arithmetic, one float32
 // operation at a time in a fixed order (explicit conversions prevent fused
 // multiply-adds), and on amd64 with AVX2 an assembly version that processes
@@ -66,11 +67,14 @@ const badLength = "kernel: slice lengths differ"
 
 // SynStep advances the conductances of len(v) neurons by one step: decay,
 // then the summed arrivals exc and inh (which it zeroes) split across
-// receptors; it writes the synaptic current at potentials v to iSyn.
-func SynStep(k *Syn, g Conductances, exc, inh, v, iSyn []float32) {
+// receptors; it writes the synaptic current at potentials v to iSyn and,
+// when gTot is not nil, the total conductance (with the NMDA receptors'
+// Mg2+ block at v) to gTot.
+func SynStep(k *Syn, g Conductances, exc, inh, v, iSyn, gTot []float32) {
 	n := len(v)
 	if len(g.AMPA) != n || len(g.NMDARise) != n || len(g.NMDADecay) != n || len(g.GABAA) != n ||
-		len(g.GABABRise) != n || len(g.GABABDecay) != n || len(exc) != n || len(inh) != n || len(iSyn) != n {
+		len(g.GABABRise) != n || len(g.GABABDecay) != n || len(exc) != n || len(inh) != n || len(iSyn) != n ||
+		(gTot != nil && len(gTot) != n) {
 		panic(badLength)
 	}
 	done := 0
@@ -79,11 +83,18 @@ func SynStep(k *Syn, g Conductances, exc, inh, v, iSyn []float32) {
 			panic("kernel: Syn used before Prepare")
 		}
 		done = n &^ 7
+		var gt *float32
+		if gTot != nil {
+			gt = &gTot[0]
+		}
 		synAVX2(k.vec, &g.AMPA[0], &g.NMDARise[0], &g.NMDADecay[0], &g.GABAA[0], &g.GABABRise[0], &g.GABABDecay[0],
-			&exc[0], &inh[0], &v[0], &iSyn[0], done)
+			&exc[0], &inh[0], &v[0], &iSyn[0], gt, done)
+	}
+	if gTot != nil {
+		gTot = gTot[done:]
 	}
 	synGeneric(k, g.AMPA[done:], g.NMDARise[done:], g.NMDADecay[done:], g.GABAA[done:], g.GABABRise[done:],
-		g.GABABDecay[done:], exc[done:], inh[done:], v[done:], iSyn[done:])
+		g.GABABDecay[done:], exc[done:], inh[done:], v[done:], iSyn[done:], gTot)
 }
 
 // Drive adds mean + std·ξ to cur[i], where ξ = rng.Norm32(key, first+i) is
@@ -120,12 +131,14 @@ type Izhikevich struct {
 }
 
 // IzhStep advances the neurons by one forward-Euler step under input I
-// (mV/ms) and appends the indices (first + i) of those that spiked. It
-// returns the index of the first neuron whose state became NaN or infinite,
-// or -1.
-func IzhStep(p Izhikevich, I []float32, dt float32, first int32, spikes []int32) ([]int32, int) {
+// (mV/ms) and appends the indices (first + i) of those that spiked. With
+// phi not nil, the step of v is multiplied by phi[i] (exponential Euler:
+// phi from Phi). It returns the index of the first neuron whose state
+// became NaN or infinite, or -1.
+func IzhStep(p Izhikevich, I, phi []float32, dt float32, first int32, spikes []int32) ([]int32, int) {
 	n := len(p.V)
-	if len(p.U) != n || len(p.ADt) != n || len(p.B) != n || len(p.C) != n || len(p.D) != n || len(I) != n {
+	if len(p.U) != n || len(p.ADt) != n || len(p.B) != n || len(p.C) != n || len(p.D) != n || len(I) != n ||
+		(phi != nil && len(phi) != n) {
 		panic(badLength)
 	}
 	done, bad := 0, -1
@@ -134,7 +147,11 @@ func IzhStep(p Izhikevich, I []float32, dt float32, first int32, spikes []int32)
 		var masks, nonFinite [256]uint8
 		for g0 := 0; g0 < done; g0 += 8 * len(masks) {
 			groups := min(len(masks), (done-g0)/8)
-			if izhAVX2(&p.V[g0], &p.U[g0], &p.ADt[g0], &p.B[g0], &p.C[g0], &p.D[g0], &I[g0], groups, dt, &masks[0], &nonFinite[0]) != 0 && bad < 0 {
+			var ph *float32
+			if phi != nil {
+				ph = &phi[g0]
+			}
+			if izhAVX2(&p.V[g0], &p.U[g0], &p.ADt[g0], &p.B[g0], &p.C[g0], &p.D[g0], &I[g0], ph, groups, dt, &masks[0], &nonFinite[0]) != 0 && bad < 0 {
 				for gi, m := range nonFinite[:groups] {
 					if m != 0 {
 						bad = int(first) + g0 + 8*gi + bits.TrailingZeros8(m)
@@ -152,26 +169,51 @@ func IzhStep(p Izhikevich, I []float32, dt float32, first int32, spikes []int32)
 			}
 		}
 	}
+	if phi != nil {
+		phi = phi[done:]
+	}
 	var b int
-	spikes, b = izhGeneric(p.V[done:], p.U[done:], p.ADt[done:], p.B[done:], p.C[done:], p.D[done:], I[done:], dt, first+int32(done), spikes)
+	spikes, b = izhGeneric(p.V[done:], p.U[done:], p.ADt[done:], p.B[done:], p.C[done:], p.D[done:], I[done:], phi, dt, first+int32(done), spikes)
 	if bad < 0 {
 		bad = b
 	}
 	return spikes, bad
 }
 
+// Phi replaces each conductance x[i] (1/ms) by the exponential-Euler factor
+// φ(x[i]·dt), φ(y) = (1 - e^-y)/y (φ(0) = 1): the exact step of
+// v' = c - G v over dt is dt·(c - G v)·φ(G dt). |y| < 1/4 takes a Taylor
+// polynomial (Σ (-y)^k/(k+1)!, k <= 6), the rest Exp32; relative error
+// below 2e-6.
+func Phi(x []float32, dt float32) {
+	done := 0
+	if SIMD && len(x) >= 8 {
+		done = len(x) &^ 7
+		phiAVX2(&x[0], dt, done)
+	}
+	phiGeneric(x[done:], dt)
+}
+
 // Leak adds the current of a constant conductance g with reversal
-// potential e, g·(e - v[i]), to iSyn[i] (the tonic GABA_A current).
-func Leak(iSyn, v []float32, g, e float32) {
-	if len(iSyn) != len(v) {
+// potential e, g·(e - v[i]), to iSyn[i] (the tonic GABA_A current), and g
+// to gTot[i] when gTot is not nil.
+func Leak(iSyn, v, gTot []float32, g, e float32) {
+	if len(iSyn) != len(v) || (gTot != nil && len(gTot) != len(v)) {
 		panic(badLength)
 	}
 	done := 0
 	if SIMD && len(v) >= 8 {
 		done = len(v) &^ 7
-		leakAVX2(&iSyn[0], &v[0], g, e, done)
+		var gt *float32
+		if gTot != nil {
+			gt = &gTot[0]
+		}
+		leakAVX2(&iSyn[0], &v[0], gt, g, e, done)
 	}
-	leakGeneric(iSyn[done:], v[done:], g, e)
+	if gTot != nil {
+		gTot = gTot[done:]
+	}
+	leakGeneric(iSyn[done:], v[done:], gTot, g, e)
 }
 
 // Mul sets x[i] = x[i]·y[i] (used to apply per-neuron gains to arrivals).

@@ -254,10 +254,11 @@ GLOBL v_bias<>(SB), RODATA|NOPTR, $32
 	VMULPS off(AX), arr, tmp \
 	VADDPS tmp, dst, dst
 
-// func synAVX2(k *[17][8]float32, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int)
+// func synAVX2(k *[17][8]float32, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn, gTot *float32, n int)
 //
-// k holds the fields of Syn, in order, 8 copies each (Syn.vec).
-TEXT ·synAVX2(SB), NOSPLIT, $0-96
+// k holds the fields of Syn, in order, 8 copies each (Syn.vec). R15 holds
+// gTot (0: not written).
+TEXT ·synAVX2(SB), NOSPLIT, $0-104
 	MOVQ k+0(FP), AX
 	MOVQ gA+8(FP), BX
 	MOVQ nR+16(FP), CX
@@ -269,7 +270,8 @@ TEXT ·synAVX2(SB), NOSPLIT, $0-96
 	MOVQ inh+64(FP), R10
 	MOVQ v+72(FP), R11
 	MOVQ iSyn+80(FP), R12
-	MOVQ n+88(FP), R14
+	MOVQ gTot+88(FP), R15
+	MOVQ n+96(FP), R14
 	SHLQ $2, R14 // byte length
 	XORQ R13, R13
 	VMOVUPS v_tiny<>(SB), Y15
@@ -311,6 +313,8 @@ synloop:
 	VMULPS Y4, Y7, Y4
 	VADDPS Y4, Y12, Y12
 	VSUBPS Y8, Y9, Y4
+	VADDPS Y7, Y3, Y2 // total conductance: (a + g) + (bd - br), then + nb below
+	VADDPS Y4, Y2, Y2
 	VMOVUPS 480(AX), Y10
 	VSUBPS Y11, Y10, Y10
 	VMULPS Y10, Y4, Y4
@@ -354,7 +358,13 @@ synloop:
 	VADDPS Y13, Y4, Y4
 	VDIVPS Y4, Y13, Y4
 	VSUBPS Y5, Y6, Y10
-	VMULPS Y4, Y10, Y10
+	VMULPS Y4, Y10, Y10 // nb = (d - r)·block
+	TESTQ R15, R15
+	JZ nogtot
+	VADDPS Y10, Y2, Y2
+	VMOVUPS Y2, (R15)(R13*1)
+
+nogtot:
 	VMOVUPS 416(AX), Y4
 	VSUBPS Y11, Y4, Y4
 	VMULPS Y4, Y10, Y10
@@ -582,7 +592,7 @@ driveloop:
 	RET
 
 // func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonFinite *uint8) uint8
-TEXT ·izhAVX2(SB), NOSPLIT, $0-89
+TEXT ·izhAVX2(SB), NOSPLIT, $0-97
 	MOVQ v+0(FP), AX
 	MOVQ u+8(FP), BX
 	MOVQ aDt+16(FP), CX
@@ -590,10 +600,11 @@ TEXT ·izhAVX2(SB), NOSPLIT, $0-89
 	MOVQ c+32(FP), SI
 	MOVQ d+40(FP), DI
 	MOVQ I+48(FP), R8
-	MOVQ groups+56(FP), R9
-	MOVQ masks+72(FP), R10
-	MOVQ nonFinite+80(FP), R13
-	VBROADCASTSS dt+64(FP), Y15
+	MOVQ phi+56(FP), R14
+	MOVQ groups+64(FP), R9
+	MOVQ masks+80(FP), R10
+	MOVQ nonFinite+88(FP), R13
+	VBROADCASTSS dt+72(FP), Y15
 	VBROADCASTSS c_p004<>(SB), Y14
 	VBROADCASTSS c_five<>(SB), Y13
 	VBROADCASTSS c_140<>(SB), Y12
@@ -611,6 +622,11 @@ izhloop:
 	VSUBPS Y1, Y2, Y2       // - u
 	VADDPS (R8)(R11*1), Y2, Y2 // + I
 	VMULPS Y2, Y15, Y2      // dt ·
+	TESTQ R14, R14
+	JZ izheuler
+	VMULPS (R14)(R11*1), Y2, Y2 // · φ (exponential Euler)
+
+izheuler:
 	VADDPS Y2, Y0, Y3       // vn
 	VMULPS (DX)(R11*1), Y0, Y4 // b v
 	VSUBPS Y1, Y4, Y4       // - u
@@ -638,7 +654,7 @@ izhloop:
 	DECQ R9
 	JNZ izhloop
 	VMOVMSKPS Y10, R12
-	MOVB R12B, ret+88(FP)
+	MOVB R12B, ret+96(FP)
 	VZEROUPPER
 	RET
 
@@ -660,13 +676,14 @@ mulloop:
 	VZEROUPPER
 	RET
 
-// func leakAVX2(iSyn, v *float32, gt, e float32, n int)
-TEXT ·leakAVX2(SB), NOSPLIT, $0-32
+// func leakAVX2(iSyn, v, gTot *float32, gt, e float32, n int)
+TEXT ·leakAVX2(SB), NOSPLIT, $0-40
 	MOVQ iSyn+0(FP), DI
 	MOVQ v+8(FP), SI
-	VBROADCASTSS gt+16(FP), Y2
-	VBROADCASTSS e+20(FP), Y3
-	MOVQ n+24(FP), CX
+	MOVQ gTot+16(FP), R8
+	VBROADCASTSS gt+24(FP), Y2
+	VBROADCASTSS e+28(FP), Y3
+	MOVQ n+32(FP), CX
 	SHRQ $3, CX
 
 leakloop:
@@ -676,7 +693,137 @@ leakloop:
 	VMOVUPS Y0, (DI)
 	ADDQ $32, DI
 	ADDQ $32, SI
+	TESTQ R8, R8
+	JZ leaknext
+	VADDPS (R8), Y2, Y1     // gTot + gt
+	VMOVUPS Y1, (R8)
+	ADDQ $32, R8
+
+leaknext:
 	DECQ CX
 	JNZ leakloop
+	VZEROUPPER
+	RET
+
+// 8-lane constants of phiGeneric: the odd-power Taylor coefficients of
+// φ (-1/720, -1/24, -1/2; the others are Exp32's), 1/16 (the bound on y²
+// of the polynomial's side) and the sign bit.
+DATA v_pm720<>+0(SB)/4, $0xbab60b61
+DATA v_pm720<>+4(SB)/4, $0xbab60b61
+DATA v_pm720<>+8(SB)/4, $0xbab60b61
+DATA v_pm720<>+12(SB)/4, $0xbab60b61
+DATA v_pm720<>+16(SB)/4, $0xbab60b61
+DATA v_pm720<>+20(SB)/4, $0xbab60b61
+DATA v_pm720<>+24(SB)/4, $0xbab60b61
+DATA v_pm720<>+28(SB)/4, $0xbab60b61
+GLOBL v_pm720<>(SB), RODATA|NOPTR, $32
+DATA v_pm24<>+0(SB)/4, $0xbd2aaaab
+DATA v_pm24<>+4(SB)/4, $0xbd2aaaab
+DATA v_pm24<>+8(SB)/4, $0xbd2aaaab
+DATA v_pm24<>+12(SB)/4, $0xbd2aaaab
+DATA v_pm24<>+16(SB)/4, $0xbd2aaaab
+DATA v_pm24<>+20(SB)/4, $0xbd2aaaab
+DATA v_pm24<>+24(SB)/4, $0xbd2aaaab
+DATA v_pm24<>+28(SB)/4, $0xbd2aaaab
+GLOBL v_pm24<>(SB), RODATA|NOPTR, $32
+DATA v_pm2<>+0(SB)/4, $0xbf000000
+DATA v_pm2<>+4(SB)/4, $0xbf000000
+DATA v_pm2<>+8(SB)/4, $0xbf000000
+DATA v_pm2<>+12(SB)/4, $0xbf000000
+DATA v_pm2<>+16(SB)/4, $0xbf000000
+DATA v_pm2<>+20(SB)/4, $0xbf000000
+DATA v_pm2<>+24(SB)/4, $0xbf000000
+DATA v_pm2<>+28(SB)/4, $0xbf000000
+GLOBL v_pm2<>(SB), RODATA|NOPTR, $32
+DATA v_phismall<>+0(SB)/4, $0x3d800000
+DATA v_phismall<>+4(SB)/4, $0x3d800000
+DATA v_phismall<>+8(SB)/4, $0x3d800000
+DATA v_phismall<>+12(SB)/4, $0x3d800000
+DATA v_phismall<>+16(SB)/4, $0x3d800000
+DATA v_phismall<>+20(SB)/4, $0x3d800000
+DATA v_phismall<>+24(SB)/4, $0x3d800000
+DATA v_phismall<>+28(SB)/4, $0x3d800000
+GLOBL v_phismall<>(SB), RODATA|NOPTR, $32
+DATA v_sign<>+0(SB)/4, $0x80000000
+DATA v_sign<>+4(SB)/4, $0x80000000
+DATA v_sign<>+8(SB)/4, $0x80000000
+DATA v_sign<>+12(SB)/4, $0x80000000
+DATA v_sign<>+16(SB)/4, $0x80000000
+DATA v_sign<>+20(SB)/4, $0x80000000
+DATA v_sign<>+24(SB)/4, $0x80000000
+DATA v_sign<>+28(SB)/4, $0x80000000
+GLOBL v_sign<>(SB), RODATA|NOPTR, $32
+
+// func phiAVX2(x *float32, dt float32, n int)
+TEXT ·phiAVX2(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), AX
+	VBROADCASTSS dt+8(FP), Y15
+	MOVQ n+16(FP), CX
+	SHLQ $2, CX
+	XORQ DX, DX
+
+philoop:
+	VMOVUPS (AX)(DX*1), Y0
+	VMULPS Y15, Y0, Y0 // y = g·dt
+	// Taylor polynomial of φ(y) by Horner's rule.
+	VMULPS v_e7<>(SB), Y0, Y1
+	VADDPS v_pm720<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS v_e5<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS v_pm24<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS v_e3<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS v_pm2<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS v_one<>(SB), Y1, Y1
+	VMULPS Y0, Y0, Y2
+	VCMPPS $1, v_phismall<>(SB), Y2, Y3 // y² < 1/16: the polynomial's side
+	VMOVMSKPS Y3, BX
+	CMPQ BX, $0xff
+	JEQ phistore
+
+	// (1 - Exp32(-y)) / y, Exp32 as in synAVX2.
+	VXORPS v_sign<>(SB), Y0, Y4
+	VMOVUPS v_explo<>(SB), Y5
+	VMAXPS Y4, Y5, Y4
+	VMOVUPS v_exphi<>(SB), Y5
+	VMINPS Y4, Y5, Y4
+	VMULPS v_log2e<>(SB), Y4, Y6
+	VADDPS v_magic<>(SB), Y6, Y6
+	VSUBPS v_magic<>(SB), Y6, Y6 // n
+	VMULPS v_ln2hi<>(SB), Y6, Y7
+	VSUBPS Y7, Y4, Y7
+	VMULPS v_ln2lo<>(SB), Y6, Y8
+	VSUBPS Y8, Y7, Y7 // reduced argument
+	VMULPS v_e7<>(SB), Y7, Y8
+	VADDPS v_e6<>(SB), Y8, Y8
+	VMULPS Y7, Y8, Y8
+	VADDPS v_e5<>(SB), Y8, Y8
+	VMULPS Y7, Y8, Y8
+	VADDPS v_e4<>(SB), Y8, Y8
+	VMULPS Y7, Y8, Y8
+	VADDPS v_e3<>(SB), Y8, Y8
+	VMULPS Y7, Y8, Y8
+	VADDPS v_e2<>(SB), Y8, Y8
+	VMOVUPS v_one<>(SB), Y9
+	VMULPS Y7, Y8, Y8
+	VADDPS Y9, Y8, Y8
+	VMULPS Y7, Y8, Y8
+	VADDPS Y9, Y8, Y8
+	VCVTPS2DQ Y6, Y6
+	VPADDD v_bias<>(SB), Y6, Y6
+	VPSLLD $23, Y6, Y6
+	VMULPS Y6, Y8, Y8 // e^-y
+	VSUBPS Y8, Y9, Y8 // 1 - e^-y
+	VDIVPS Y0, Y8, Y8
+	VBLENDVPS Y3, Y1, Y8, Y1
+
+phistore:
+	VMOVUPS Y1, (AX)(DX*1)
+	ADDQ $32, DX
+	CMPQ DX, CX
+	JLT philoop
 	VZEROUPPER
 	RET

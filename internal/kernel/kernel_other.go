@@ -4,7 +4,7 @@ package kernel
 
 func haveAVX2() bool { return false }
 
-func synAVX2(k *[17][8]float32, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn *float32, n int) {
+func synAVX2(k *[17][8]float32, gA, nR, nD, gG, bR, bD, exc, inh, v, iSyn, gTot *float32, n int) {
 	panic("kernel: no SIMD on this architecture")
 }
 
@@ -20,7 +20,7 @@ func driveAVX2(cur *float32, bits *uint32, mean, std float32, groups int) {
 	panic("kernel: no SIMD on this architecture")
 }
 
-func izhAVX2(v, u, aDt, b, c, d, I *float32, groups int, dt float32, masks, nonFinite *uint8) uint8 {
+func izhAVX2(v, u, aDt, b, c, d, I, phi *float32, groups int, dt float32, masks, nonFinite *uint8) uint8 {
 	panic("kernel: no SIMD on this architecture")
 }
 
@@ -28,6 +28,10 @@ func mulAVX2(x, y *float32, n int) {
 	panic("kernel: no SIMD on this architecture")
 }
 
-func leakAVX2(iSyn, v *float32, gt, e float32, n int) {
+func leakAVX2(iSyn, v, gTot *float32, gt, e float32, n int) {
+	panic("kernel: no SIMD on this architecture")
+}
+
+func phiAVX2(x *float32, dt float32, n int) {
 	panic("kernel: no SIMD on this architecture")
 }

@@ -433,12 +433,16 @@ func rallyBins(rallies []games.Rally, simS, binS float64) (t, mean []float64) {
 	return t, mean
 }
 
-// rallyBinS is the bin of the rally-length curves.
-const rallyBinS = 60
+// rallyBinS is the bin of the rally-length curves; rasterS the span of
+// pong_raster.png, at the end of the session (a few rallies).
+const (
+	rallyBinS = 60
+	rasterS   = 20
+)
 
 // pongPlots draws pong_rallies.png (rally length over time) and
 // pong_raster.png (the sensory and motor channels' events over the last
-// minute, with stimulation pulses, hits and misses).
+// rasterS seconds, with stimulation pulses, hits and misses).
 func pongPlots(dir string, res *pongResult, loop *games.Loop, rig *mea.Rig, gc games.Config, windowS, dt float64) error {
 	t, mean := rallyBins(loop.Rallies, res.SimS, min(rallyBinS, max(res.SimS, dt/1000)))
 	s := plot.RallySeries{Name: res.Mode, T: t, Mean: mean}
@@ -483,7 +487,7 @@ func pongPlots(dir string, res *pongResult, loop *games.Loop, rig *mea.Rig, gc g
 		rowOf[int32(k)] = int32(i)
 	}
 	endMs := res.SimS * 1000
-	startMs := math.Max(0, endMs-60000)
+	startMs := math.Max(0, endMs-rasterS*1000)
 	var et []float64
 	var row []int32
 	for i, k := range ch {

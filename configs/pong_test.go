@@ -83,29 +83,3 @@ func TestPongErrors(t *testing.T) {
 		}
 	}
 }
-
-// Fuzzing pong sections: a config that parses converts to a loop
-// configuration that games accepts.
-func FuzzPong(f *testing.F) {
-	b, _ := Embedded("dishbrain.yaml")
-	f.Add(string(b), "")
-	f.Add("mea: {layout: cl1}\npong: {mode: silent, tick_ms: 10}\n", "pong.sensory.channels=[1,2,3]")
-	f.Add("mea: {layout: maxone}\npong: {}\n", "pong.feedback.hit.pulses=0")
-	f.Fuzz(func(t *testing.T, doc, set string) {
-		var sets []string
-		if set != "" {
-			sets = []string{set}
-		}
-		c, err := Parse("fuzz.yaml", []byte(doc), sets)
-		if err != nil {
-			var ce *Error
-			if !errors.As(err, &ce) {
-				t.Fatalf("error %T %v is not a *configs.Error", err, err)
-			}
-			return
-		}
-		if _, err := c.PongConfig(); err != nil {
-			t.Fatalf("validated config fails to convert: %v", err)
-		}
-	})
-}

@@ -23,14 +23,7 @@ type rigged struct {
 // a CL1, with the default drive, and a loop of cfg.
 func newRigged(t testing.TB, cfg games.Config, seed uint64, workers int) *rigged {
 	t.Helper()
-	s := culture.Default()
-	s.N = 1200
-	s.Width, s.Height = 1040, 1040
-	s.Seed = seed
-	c, err := culture.Build(s, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testCulture(t, 1200, 1040, seed)
 	e, err := sim.New(c, sim.Config{Dt: 0.5, Seed: seed, Workers: workers, DriveMean: 2, DriveStd: 3, Synapses: synapses.Default()})
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +39,19 @@ func newRigged(t testing.TB, cfg games.Config, seed uint64, workers int) *rigged
 		t.Fatal(err)
 	}
 	return &rigged{e, rig, l}
+}
+
+// testCulture builds n neurons of the default culture on a square of
+// side µm.
+func testCulture(t testing.TB, n int, side float64, seed uint64) *culture.Culture {
+	t.Helper()
+	s := culture.Default()
+	s.N, s.Width, s.Height, s.Seed = n, side, side, seed
+	c, err := culture.Build(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func (r *rigged) run(t testing.TB, ticks int64) {

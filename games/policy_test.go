@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/bl1-go/bl1/adjoint"
-	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/games"
 	"github.com/bl1-go/bl1/mea"
 	"github.com/bl1-go/bl1/optim"
@@ -15,14 +14,7 @@ import (
 
 func newPolicy(t testing.TB, seed uint64) *games.Policy {
 	t.Helper()
-	s := culture.Default()
-	s.N = 400
-	s.Width, s.Height = 800, 800
-	s.Seed = seed
-	c, err := culture.Build(s, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testCulture(t, 400, 800, seed)
 	m, p, err := adjoint.FromCulture(c, 0.5, synapses.Default(), adjoint.Drive{Mean: 2, Std: 3, Seed: seed}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -158,24 +158,29 @@ func GameRaster(path, title string, tMs []float64, row []int32, rows int, labels
 			}
 		}
 	}
-	return saveRaster2(path, title, img, band, top, rows, labels, t0Ms, t1Ms)
+	return saveBanded(path, title, "channel", img, []rasterBand{{band, "stim"}, {top, "game"}}, rows, labels, t0Ms, t1Ms)
 }
 
-// saveRaster2 frames a game raster: top pixel rows of game events, then
-// band rows of stimulation pulses (if band > 0), then the channels.
-func saveRaster2(path, title string, img *image.RGBA, band, top, rows int, labels []string, t0Ms, t1Ms float64) error {
-	h := img.Bounds().Dy() - band - top
+// rasterBand is a labelled band of pixel rows above a raster's rows.
+type rasterBand struct {
+	px    int // 0: none
+	label string
+}
+
+// saveBanded frames a rasterised image of rows, under bands listed from
+// the rows upwards, with a time axis in seconds and at most 16 row
+// labels.
+func saveBanded(path, title, ylabel string, img *image.RGBA, bands []rasterBand, rows int, labels []string, t0Ms, t1Ms float64) error {
+	h := img.Bounds().Dy()
+	for _, b := range bands {
+		h -= b.px
+	}
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "time (s)"
 	p.X.Tick.Marker = trimmedTicks{}
-	p.Y.Label.Text = "channel"
+	p.Y.Label.Text = ylabel
 	unit := float64(rows) / float64(h) // data units per pixel row
-	yBand := float64(rows) + float64(band)*unit
-	yTop := yBand + float64(top)*unit
-	p.Add(plotter.NewImage(img, t0Ms/1000, 0, t1Ms/1000, yTop))
-	p.X.Min, p.X.Max = t0Ms/1000, t1Ms/1000
-	p.Y.Min, p.Y.Max = 0, yTop
 	step := (rows + 15) / 16
 	var ticks []plot.Tick
 	for k := 0; k < rows; k += step {
@@ -185,10 +190,16 @@ func saveRaster2(path, title string, img *image.RGBA, band, top, rows int, label
 		}
 		ticks = append(ticks, plot.Tick{Value: float64(k) + 0.5, Label: l})
 	}
-	if band > 0 {
-		ticks = append(ticks, plot.Tick{Value: (float64(rows) + yBand) / 2, Label: "stim"})
+	top := float64(rows)
+	for _, b := range bands {
+		if b.px > 0 {
+			ticks = append(ticks, plot.Tick{Value: top + float64(b.px)*unit/2, Label: b.label})
+			top += float64(b.px) * unit
+		}
 	}
-	ticks = append(ticks, plot.Tick{Value: (yBand + yTop) / 2, Label: "game"})
+	p.Add(plotter.NewImage(img, t0Ms/1000, 0, t1Ms/1000, top))
+	p.X.Min, p.X.Max = t0Ms/1000, t1Ms/1000
+	p.Y.Min, p.Y.Max = 0, top
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	height := min(max(3*vg.Inch, 1.5*vg.Inch+vg.Length(rows)*0.12*vg.Inch), 6*vg.Inch)
 	return save(p, 10*vg.Inch, height, path)

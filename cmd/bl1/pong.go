@@ -458,15 +458,7 @@ func pongPlots(dir string, res *pongResult, loop *games.Loop, rig *mea.Rig, gc g
 	if err := plot.Rallies(filepath.Join(dir, "pong_rallies.png"), title, []plot.RallySeries{s}, windows); err != nil {
 		return err
 	}
-	ev, err := npy.ReadNPZ(filepath.Join(dir, "mea_spikes.npz"))
-	if err != nil {
-		return err
-	}
-	tm, err := ev["t_ms"].Float64()
-	if err != nil {
-		return err
-	}
-	ch, err := ev["channel"].Int32()
+	tm, ch, err := readMEAEvents(dir)
 	if err != nil {
 		return err
 	}

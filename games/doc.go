@@ -32,8 +32,9 @@
 //  3. Motor decoding (Decoder): the events that the rig's recorder
 //     detected on the up and down channels in the tick, each relative to
 //     its running mean, score = (up − μ_up)/(μ_up + ε) − (down −
-//     μ_down)/(μ_down + ε); the paddle moves up if score > Deadband, down
-//     if score < −Deadband.
+//     μ_down)/(μ_down + ε); the paddle moves up if the score exceeds its
+//     running median by Deadband, down if it falls below by as much (so an
+//     untrained culture moves the paddle as an unbiased random walk).
 //  4. The game steps. On a hit or miss the feedback of the mode is
 //     scheduled from the current step:
 //     fep: a hit gets predictable stimulation (HitPulses pulses at HitHz

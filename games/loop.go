@@ -78,7 +78,8 @@ type Config struct {
 	// Motor decoding (Decoder): the recorded events of the Up and Down
 	// channels in each tick, each relative to its running mean (time
 	// constant BaselineS, over ticks in play); the paddle moves towards
-	// the larger if the difference exceeds Deadband.
+	// the larger if the difference, less its running median, exceeds
+	// Deadband.
 	Up, Down  []int
 	BaselineS float64
 	Deadband  float64
@@ -220,33 +221,48 @@ func checkPulse(lim mea.Limits, key string, p Pulse, hz float64, pulses int) err
 // running mean, §6):
 //
 //	score = (up − μ_up)/(μ_up + ε) − (down − μ_down)/(μ_down + ε),
-//	μ ← μ + α (count − μ),  ε = 0.1 events per tick
+//	μ ← μ + α (count − μ),  ε = 0.1 events per tick,
 //
-// and the paddle moves up if score > Deadband, down if score < −Deadband.
-// Activity that rises or falls in both regions by the same factor (a
-// network burst, silence) scores about 0.
+// and the paddle moves up if score − m > Deadband, down if score − m <
+// −Deadband, where m is the running median of the score (m ← m + α
+// sign(score − m), the stochastic-approximation median of Robbins & Monro
+// 1951, Ann Math Stat 22:400). Centring on the median rather than the
+// mean matters: bursty activity makes the score's distribution skewed,
+// and a sign decision against its mean would favour one move (the paddle
+// would drift to a wall); against the median, up and down are equally
+// likely whatever the regions' statistics, so an untrained culture moves
+// the paddle as an unbiased random walk.
 type Decoder struct {
 	Alpha      float64 // weight of a tick in the running means: tick / baseline time
 	Deadband   float64
 	MuUp, MuDn float64 // running means of the counts
+	Median     float64 // running median of the score
 }
 
-// Decide returns the command for a tick's counts and its score, and
-// updates the running means if learn is set (ticks in play).
+// Decide returns the command for a tick's counts and its score relative
+// to the median, and updates the running statistics if learn is set
+// (ticks in play).
 func (d *Decoder) Decide(up, down float64, learn bool) (Action, float64) {
 	const eps = 0.1
 	score := (up-d.MuUp)/(d.MuUp+eps) - (down-d.MuDn)/(d.MuDn+eps)
+	x := score - d.Median
 	if learn {
 		d.MuUp += d.Alpha * (up - d.MuUp)
 		d.MuDn += d.Alpha * (down - d.MuDn)
+		switch {
+		case x > 0:
+			d.Median += d.Alpha
+		case x < 0:
+			d.Median -= d.Alpha
+		}
 	}
 	switch {
-	case score > d.Deadband:
-		return Up, score
-	case score < -d.Deadband:
-		return Down, score
+	case x > d.Deadband:
+		return Up, x
+	case x < -d.Deadband:
+		return Down, x
 	}
-	return Stay, score
+	return Stay, x
 }
 
 // Rally is one rally: from a serve to the miss that ended it.
@@ -268,7 +284,7 @@ type TickStats struct {
 	TimeMs                float64 // at the end of the tick
 	BallX, BallY, PaddleY float64 // after the tick's game step
 	Up, Down              int     // motor events recorded during the tick
-	Score                 float64 // the decoder's up-minus-down score
+	Score                 float64 // the decoder's up-minus-down score, less its median
 	Action                Action
 	Event                 Event
 	Paused                bool // no ball in play (after a miss)

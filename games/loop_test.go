@@ -2,6 +2,8 @@ package games_test
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -218,6 +220,36 @@ func TestDecoder(t *testing.T) {
 		if a, s := d.Decide(tc.up, tc.down, false); a != tc.want {
 			t.Errorf("counts %g, %g: %v (score %g), want %v", tc.up, tc.down, a, s, tc.want)
 		}
+	}
+}
+
+// Against its running median, the decoder moves up and down equally often
+// however skewed the activity: here the up region is bursty (100 events
+// in 10 % of ticks, else 2) and the down region steady (10 ± 3). Centred
+// on the running means alone, the sign of the score would say down in
+// about 90 % of ticks.
+func TestDecoderBalanced(t *testing.T) {
+	d := games.Decoder{Alpha: 0.01}
+	r := rand.New(rand.NewPCG(1, 2))
+	draw := func() (float64, float64) {
+		up := 2.0
+		if r.Float64() < 0.1 {
+			up = 100
+		}
+		return up, 10 + float64(r.IntN(7)-3)
+	}
+	for range 20000 {
+		up, down := draw()
+		d.Decide(up, down, true)
+	}
+	var n [3]int
+	for range 20000 {
+		up, down := draw()
+		a, _ := d.Decide(up, down, true)
+		n[a+1]++
+	}
+	if pu, pd := float64(n[2])/20000, float64(n[0])/20000; math.Abs(pu-pd) > 0.03 {
+		t.Errorf("up %.3f, down %.3f of the ticks; want equal", pu, pd)
 	}
 }
 

@@ -1,6 +1,7 @@
 package games
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -236,22 +237,23 @@ func (s PlayStats) HitRate() float64 {
 }
 
 // Play plays ticks ticks of a game of seed, from the culture's current
-// state, serving again at once after a miss, without learning.
-func (pol *Policy) Play(seed uint64, ticks int) (PlayStats, error) {
-	return pol.play(seed, ticks, 0, nil, 0)
+// state, serving again at once after a miss, without learning; it stops
+// early with ctx's error.
+func (pol *Policy) Play(ctx context.Context, seed uint64, ticks int) (PlayStats, error) {
+	return pol.play(ctx, seed, ticks, 0, nil, 0)
 }
 
 // Train plays like Play and learns: every batch ticks the optimizer
 // updates the parameters from the gradients of the batch's summed loss,
 // with learning rate lr.
-func (pol *Policy) Train(seed uint64, ticks, batch int, opt optim.Optimizer, lr float64) (PlayStats, error) {
+func (pol *Policy) Train(ctx context.Context, seed uint64, ticks, batch int, opt optim.Optimizer, lr float64) (PlayStats, error) {
 	if batch < 1 || opt == nil {
 		return PlayStats{}, errors.New("games: training needs a batch of at least one tick and an optimizer")
 	}
-	return pol.play(seed, ticks, batch, opt, lr)
+	return pol.play(ctx, seed, ticks, batch, opt, lr)
 }
 
-func (pol *Policy) play(seed uint64, ticks, batch int, opt optim.Optimizer, lr float64) (PlayStats, error) {
+func (pol *Policy) play(ctx context.Context, seed uint64, ticks, batch int, opt optim.Optimizer, lr float64) (PlayStats, error) {
 	g, err := New(pol.cfg.Game, seed)
 	if err != nil {
 		return PlayStats{}, err
@@ -262,6 +264,9 @@ func (pol *Policy) play(seed uint64, ticks, batch int, opt optim.Optimizer, lr f
 	}
 	var st PlayStats
 	for k := range ticks {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
 		v, loss, err := pol.Step(g.State(), ps)
 		if err != nil {
 			return st, err

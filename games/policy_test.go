@@ -1,6 +1,7 @@
 package games_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func TestPolicyLearns(t *testing.T) {
 		var h, m int
 		for seed := uint64(100); seed < 103; seed++ {
 			pol.Reset()
-			st, err := pol.Play(seed, 600)
+			st, err := pol.Play(context.Background(), seed, 600)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +59,7 @@ func TestPolicyLearns(t *testing.T) {
 	var first, last float64
 	for it := range 8 {
 		pol.Reset()
-		st, err := pol.Train(uint64(it+1), 300, 10, adam, 0.02)
+		st, err := pol.Train(context.Background(), uint64(it+1), 300, 10, adam, 0.02)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -104,7 +104,7 @@ func trainPolicy(ctx context.Context, cfg *configs.Config, name, dir string, job
 				return 0, 0, err
 			}
 			pol.Reset()
-			st, err := pol.Play(s, job.EvalTicks)
+			st, err := pol.Play(ctx, s, job.EvalTicks)
 			if err != nil {
 				return 0, 0, err
 			}
@@ -126,7 +126,7 @@ func trainPolicy(ctx context.Context, cfg *configs.Config, name, dir string, job
 			return err
 		}
 		pol.Reset()
-		st, err := pol.Train(uint64(it+1), ticks, policyBatch, adam, lr)
+		st, err := pol.Train(ctx, uint64(it+1), ticks, policyBatch, adam, lr)
 		if err != nil {
 			return err
 		}

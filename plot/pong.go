@@ -62,7 +62,7 @@ func Rallies(path, title string, series []RallySeries, windows [][2]float64) err
 			if err != nil {
 				return err
 			}
-			sc.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{c.R, c.G, c.B, 0x50}, Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}}
+			sc.GlyphStyle = draw.GlyphStyle{Color: color.NRGBA{c.R, c.G, c.B, 0x50}, Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}}
 			p.Add(sc)
 		}
 		var line, lo, hi plotter.XYs
@@ -86,7 +86,7 @@ func Rallies(path, title string, series []RallySeries, windows [][2]float64) err
 			if err != nil {
 				return err
 			}
-			band.Color = color.RGBA{c.R, c.G, c.B, 0x40}
+			band.Color = color.NRGBA{c.R, c.G, c.B, 0x40}
 			band.LineStyle.Width = 0
 			p.Add(band)
 		}

@@ -46,6 +46,7 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 	train := fs.Int("train", 0, "train a policy by BPTT through the culture for this many iterations instead of playing (policy.json)")
 	trainTicks := fs.Int("train-ticks", 300, "with -train: game ticks per iteration")
 	lr := fs.Float64("lr", 0.02, "with -train: Adam's learning rate")
+	readAll := fs.Bool("read-all", false, "with -train: the decoder reads every recorded channel (default: the motor regions)")
 	var sets setList
 	fs.Var(&sets, "set", "override a config key, e.g. -set pong.ball_speed=0.4 (repeatable)")
 	fs.Usage = func() {
@@ -101,7 +102,7 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 		if err := prepareOutput(dir, []string{"policy.json", "policy_loss.png"}); err != nil {
 			return err
 		}
-		return trainPolicy(ctx, cfg, name, dir, policyJob{Iters: *train, Ticks: *trainTicks, EvalTicks: *evalTicks, LR: *lr}, stdout, progress)
+		return trainPolicy(ctx, cfg, name, dir, policyJob{Iters: *train, Ticks: *trainTicks, EvalTicks: *evalTicks, LR: *lr, ReadAll: *readAll}, stdout, progress)
 	}
 	if *train < 0 {
 		return badInput("-train = %d, must be >= 0", *train)

@@ -52,6 +52,7 @@ const (
 type policyJob struct {
 	Iters, Ticks, EvalTicks int
 	LR                      float64
+	ReadAll                 bool // read every recorded channel, not only the motor regions
 }
 
 // trainPolicy trains a Pong policy by BPTT through cfg's culture and
@@ -87,6 +88,18 @@ func trainPolicy(ctx context.Context, cfg *configs.Config, name, dir string, job
 		return err
 	}
 	read := append(append([]int(nil), gc.Up...), gc.Down...)
+	if job.ReadAll {
+		route := mcfg.Routing
+		route.Seed = cfg.Simulation.Seed
+		rec, err := l.Route(route)
+		if err != nil {
+			return err
+		}
+		read = read[:0]
+		for _, k := range rec {
+			read = append(read, int(k))
+		}
+	}
 	pcfg := games.PolicyConfig{Game: gc.Game, Stim: gc.Sensory, Read: read, AmpMVPerMs: policyAmp, GapScale: policyGapScale,
 		CountNorm: policyCountNorm, Options: adjoint.Options{Surrogate: surrogate.Func{Kind: surrogate.SuperSpike, Beta: 0.1},
 			DetachReset: true, ClipAdjoint: 1, Workers: cfg.Simulation.Workers}}

@@ -3,7 +3,7 @@ GO      ?= go
 BENCH   ?= .
 COUNT   ?= 1
 
-.PHONY: all build test lint cover bench bench-cli fuzz check clean
+.PHONY: all build test lint cover bench bench-cli fuzz loadtest check clean
 
 all: build
 
@@ -36,6 +36,12 @@ bench-cli: build
 # A short fuzz of every parser.
 fuzz:
 	$(GO) test ./configs -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	$(GO) test ./cl1 -run '^$$' -fuzz FuzzDecode -fuzztime 30s
+
+# The virtual CL1's load test: 100,000 stims from a loopback trainer at
+# doom-neuron's high-rate recipe (about 12 minutes); loadtest.json.
+loadtest: build
+	./bin/bl1 cl1 -o runs/loadtest -loadtest 100000 -tick-frequency 240 -artifact-wait-ms 0 -collect-window-ms 4
 
 check: lint test
 

@@ -322,6 +322,37 @@ func TestDetectorsPlantedMEA(t *testing.T) {
 		}
 	})
 
+	// PopulationThreshold: a plant of k >= 20 of 60 channels firing every
+	// 10 ms raises the population rate to >= 20·100/60 = 33 Hz per channel
+	// against the 1-Hz background and the 5-Hz floor, in every 10-ms bin
+	// of the plant but possibly the first and last (partial trains): onset
+	// and offset within one bin, the plants' own IBI statistics, and
+	// recruitment within the background's chance of a spike in the burst.
+	t.Run("PopulationThreshold", func(t *testing.T) {
+		got, err := analysis.PopulationThreshold{}.Detect(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := burstMatch(t, "PopulationThreshold", plants, got)
+		for i, b := range m {
+			p := plants[i]
+			on, off := b.StartMs-p.onset, b.EndMs-(p.onset+p.dur)
+			if math.Abs(on) > 20 || math.Abs(off) > 20 {
+				t.Errorf("burst %d: onset error %.1f ms, offset error %.1f ms", i, on, off)
+			}
+			if b.Recruited < len(p.units) {
+				t.Errorf("burst %d: recruited %d < planted %d", i, b.Recruited, len(p.units))
+			}
+		}
+		s, err := analysis.SummarizeBursts(e, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Count != 20 || math.Abs(s.IBIMeanMs-ibiMean) > 40.0/19 || math.Abs(s.IBICV-ibiCV) > 0.01 || math.Abs(s.DurationMeanMs-durMean) > 20 {
+			t.Errorf("stats %+v; planted IBI %g ms, CV %g, duration %g ms", s, ibiMean, ibiCV, durMean)
+		}
+	})
+
 	t.Run("Wagenaar2006", func(t *testing.T) {
 		w := analysis.Wagenaar2006{}
 		got, err := w.Detect(e)
@@ -434,6 +465,27 @@ func TestBurstsPoissonNull(t *testing.T) {
 	}
 	bl, _ := analysis.Wagenaar2006{}.Burstlets(e)
 	t.Logf("chance burstlets: %d (%.3f/s; 0.047/s expected)", len(bl), float64(len(bl))/3600)
+	// PopulationThreshold on the hour of 60 channels at 1 Hz: a 10-ms bin
+	// needs more than 5 Hz x 60 x 0.01 s = 3 events against a mean of 0.6,
+	// P(Poisson(0.6) >= 4) = 3.4e-3 per bin, ~1,200 single-bin excursions an
+	// hour; a burst needs three such bins with gaps under 100 ms:
+	// ~1,200 x (10 x 3.4e-3)² ≈ 1.4 an hour. We allow 8 (P(Poisson(1.4) > 8)
+	// ≈ 1e-4).
+	got, err = analysis.PopulationThreshold{}.Detect(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("PopulationThreshold on 1 h of 60 x 1 Hz Poisson: %d bursts", len(got))
+	if len(got) > 8 {
+		t.Errorf("PopulationThreshold on Poisson: %d bursts in an hour", len(got))
+	}
+	// On 1,000 neurons at 1 Hz a bin holds 10 events on average and needs
+	// > 50: never by chance (P(Poisson(10) > 50) ~ 1e-17).
+	e, _ = burstSynth(rng, 1000, 60e3, 1, 10, nil)
+	got, _ = (analysis.PopulationThreshold{}).Detect(e)
+	if len(got) != 0 {
+		t.Errorf("PopulationThreshold on 1 min of 1000 x 1 Hz Poisson: %d bursts", len(got))
+	}
 }
 
 // TestBurstsAtEdges plants bursts that start at T0 and run past T1: both

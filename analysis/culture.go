@@ -29,6 +29,7 @@ type Report struct {
 	Units     Events          // what bursts and avalanches were computed on
 	Of        string          // "channels" or "neurons"
 	Bursts    []Burst         // network bursts of Units
+	PopBursts []Burst         // network bursts of the neurons' population rate (PopulationThreshold)
 	Avalanche *AvalancheStats // nil if there were too few events
 }
 
@@ -63,8 +64,13 @@ type Options struct {
 //     (Wagenaar2006 with its parameters) on channels, else the
 //     population-rate threshold (RateThreshold with BL-1's parameters) on
 //     neurons; rate, duration, IBI mean and CV, the fraction of spikes in
-//     bursts, and recruitment: the mean fraction of the active units that
-//     take part in a burst;
+//     bursts, and recruitment: the mean and the median over bursts of the
+//     fraction of the active units that take part;
+//   - the same burst statistics (keys with the prefix "pop_") from a
+//     second, independent detector: PopulationThreshold on the population
+//     rate of all neurons; recruitment counts, on channels, those with a
+//     burstlet overlapping the burst (the electrode method's notion of
+//     taking part), on neurons those that fire in it;
 //   - criticality: avalanches of the units' pooled events in bins of their
 //     mean inter-event interval, at least DtMs (Beggs & Plenz 2003), with
 //     maximum-likelihood exponents of sizes and durations, the branching
@@ -131,16 +137,36 @@ func Analyze(r Recording, opt Options) (*Report, error) {
 	add("burst_duration_ms", "burst duration", "ms", st.DurationMeanMs, of)
 	add("ibi_mean_s", "inter-burst interval", "s", st.IBIMeanMs/1000, of)
 	add("ibi_cv", "IBI coefficient of variation", "", st.IBICV, of)
-	rec := math.NaN()
-	if len(rep.Bursts) > 0 && active > 0 {
-		var s float64
-		for _, b := range rep.Bursts {
-			s += math.Min(1, float64(b.Recruited)/float64(active))
-		}
-		rec = s / float64(len(rep.Bursts))
-	}
-	add("recruitment", "active units recruited per burst", "", rec, of)
+	mean, median := recruitment(rep.Bursts, active)
+	add("recruitment", "active units recruited per burst", "", mean, of)
+	add("recruitment_median", "median of the above over bursts", "", median, of)
 	add("fraction_in_bursts", "spikes in bursts", "", st.FractionInBursts, of)
+
+	if rep.PopBursts, err = (PopulationThreshold{}).Detect(n); err != nil {
+		return nil, err
+	}
+	if r.Channels != nil {
+		// Recruitment as an MEA sees it: the channels that take part with a
+		// burstlet (Wagenaar2006 rules 1-2), as for the electrode method; a
+		// channel's background spike inside the burst does not count.
+		bl, err := Wagenaar2006{}.Burstlets(units)
+		if err != nil {
+			return nil, err
+		}
+		for i, b := range rep.PopBursts {
+			rep.PopBursts[i].Recruited = burstletUnits(bl, units.N, b.StartMs, b.EndMs)
+		}
+	}
+	pst, err := SummarizeBursts(n, rep.PopBursts)
+	if err != nil {
+		return nil, err
+	}
+	add("pop_bursts_per_min", "network bursts, population rate", "/min", pst.RatePerMin, "neurons")
+	add("pop_burst_duration_ms", "burst duration, population rate", "ms", pst.DurationMeanMs, "neurons")
+	add("pop_ibi_cv", "IBI CV, population rate", "", pst.IBICV, "neurons")
+	mean, median = recruitment(rep.PopBursts, active)
+	add("pop_recruitment", "active units recruited per population burst", "", mean, of)
+	add("pop_recruitment_median", "median of the above over bursts", "", median, of)
 
 	nan := math.NaN()
 	crit := map[string]float64{"avalanche_bin_ms": nan, "avalanches": 0, "avalanche_size_alpha": nan, "avalanche_size_p": nan,
@@ -169,6 +195,43 @@ func Analyze(r Recording, opt Options) (*Report, error) {
 	return rep, nil
 }
 
+// recruitment returns the mean and the median over bursts of the fraction
+// of the active units each recruits (capped at 1: a unit below the
+// activity threshold may take part); NaN without bursts or active units.
+func recruitment(bursts []Burst, active int) (mean, median float64) {
+	if len(bursts) == 0 || active == 0 {
+		return math.NaN(), math.NaN()
+	}
+	f := make([]float64, len(bursts))
+	for i, b := range bursts {
+		f[i] = math.Min(1, float64(b.Recruited)/float64(active))
+		mean += f[i]
+	}
+	slices.Sort(f)
+	median = f[len(f)/2]
+	if len(f)%2 == 0 {
+		median = (f[len(f)/2-1] + f[len(f)/2]) / 2
+	}
+	return mean / float64(len(f)), median
+}
+
+// burstletUnits returns the number of units with a burstlet (sorted by
+// onset, as Burstlets returns them) that overlaps [t0, t1].
+func burstletUnits(bl []Burstlet, n int, t0, t1 float64) int {
+	seen := make([]bool, n)
+	k := 0
+	for _, b := range bl {
+		if b.StartMs > t1 {
+			break
+		}
+		if b.EndMs >= t0 && !seen[b.Unit] {
+			seen[b.Unit] = true
+			k++
+		}
+	}
+	return k
+}
+
 // Criterion is a published range of a statistic.
 type Criterion struct {
 	Key    string
@@ -189,6 +252,12 @@ var Wagenaar2006Ranges = []Criterion{
 	{"burst_duration_ms", 100, 2000, "bursts of 100 ms to 2 s (Wagenaar et al. 2006, Fig. 6)"},
 	{"ibi_cv", 0.3, 2.0, "irregular bursting (BL-1 catalogue, after Wagenaar et al. 2006)"},
 	{"recruitment", 0.5, 1, "global bursts recruit most active electrodes (Wagenaar et al. 2006)"},
+	{"recruitment_median", 0, 0.95, "bursts vary in extent: not every one recruits every electrode (this project's issue 12)"},
+	{"pop_bursts_per_min", 1, 20, "the same, by the population-rate detector"},
+	{"pop_burst_duration_ms", 100, 2000, "the same, by the population-rate detector"},
+	{"pop_ibi_cv", 0.3, 2.0, "the same, by the population-rate detector"},
+	{"pop_recruitment", 0.5, 1, "the same, by the population-rate detector"},
+	{"pop_recruitment_median", 0, 0.95, "the same, by the population-rate detector"},
 }
 
 // Check is a statistic against its range.

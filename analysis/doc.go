@@ -24,7 +24,13 @@
 //   - Comparison (compare.go): Welch's two-sample t-test (Welch 1947) and
 //     the Mann-Whitney U test with tie correction (Mann & Whitney 1947),
 //     for example to compare a game's early and late performance.
-//   - Validation (culture.go): Analyze runs all of them on a Recording
+//   - Functional connectivity and information theory live in the
+//     sub-packages connectivity (correlograms with a jitter null, STTC,
+//     transfer entropy, graph measures) and information (entropy, mutual
+//     information, active information storage, integration, neural
+//     complexity), on the discrete trains of Events.UnitBins; this is
+//     `bl1 analyze`.
+//   - Validation (culture.go): Analyze runs the statistics above on a Recording
 //     (neurons and, when an MEA recorded, channels) and Grade checks the
 //     results against published ranges (Wagenaar2006Ranges); this is
 //     `bl1 validate`.

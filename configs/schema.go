@@ -157,14 +157,24 @@ type Culture struct {
 	GExc        float64   `yaml:"g_exc"`
 	GInh        float64   `yaml:"g_inh"`
 	Weights     Weights   `yaml:"weights"`
+	Clusters    Clusters  `yaml:"clusters"`
 	VelocityUm  float64   `yaml:"conduction_velocity_um_per_ms"`
+}
+
+// Clusters configures clustered placement.
+type Clusters struct {
+	Count    int     `yaml:"count"`
+	SDUm     float64 `yaml:"sd_um"`
+	Fraction float64 `yaml:"fraction"`
 }
 
 // Weights configures the weight jitter distribution.
 type Weights struct {
-	Dist   string  `yaml:"dist"`
-	Spread float64 `yaml:"spread"`
-	Sigma  float64 `yaml:"sigma"`
+	Dist           string  `yaml:"dist"`
+	Spread         float64 `yaml:"spread"`
+	Sigma          float64 `yaml:"sigma"`
+	StrongFraction float64 `yaml:"strong_fraction"`
+	StrongFactor   float64 `yaml:"strong_factor"`
 }
 
 // NeuronType defines or overrides a cell type. Unset parameters come from

@@ -204,7 +204,9 @@ func (c *Config) CultureSpec() (culture.Spec, error) {
 	s := culture.Spec{
 		N: k.NNeurons, Width: k.SubstrateUm[0], Height: k.SubstrateUm[1], Thickness: k.ThicknessUm,
 		PMax: k.PMax, Lambda: k.LambdaUm, Cutoff: k.CutoffUm, GExc: k.GExc, GInh: k.GInh,
-		Weights:  culture.WeightDist{Kind: k.Weights.Dist, Spread: k.Weights.Spread, Sigma: k.Weights.Sigma},
+		Weights: culture.WeightDist{Kind: k.Weights.Dist, Spread: k.Weights.Spread, Sigma: k.Weights.Sigma,
+			StrongFraction: k.Weights.StrongFraction, StrongFactor: k.Weights.StrongFactor},
+		Clusters: culture.Clusters{Count: k.Clusters.Count, SD: k.Clusters.SDUm, Fraction: k.Clusters.Fraction},
 		Velocity: k.VelocityUm, Seed: c.Simulation.Seed,
 	}
 	seen := map[string]bool{}

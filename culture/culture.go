@@ -17,6 +17,23 @@ type WeightDist struct {
 	Kind   string  // "uniform", "lognormal" or "constant"
 	Spread float64 // uniform: half-width s of U(1 - s, 1 + s), in [0, 1]
 	Sigma  float64 // lognormal: standard deviation of ln(factor); mean factor 1
+	// StrongFraction of the excitatory neurons, drawn at random, have
+	// every outgoing weight multiplied by StrongFactor: the bimodal
+	// strengths with which Gritsun et al. (2011, Biol Cybern 105:197,
+	// doi:10.1007/s00422-011-0457-3) reproduce irregular inter-burst
+	// intervals of cortical cultures.
+	StrongFraction float64 // weights.strong_fraction, in [0, 1]
+	StrongFactor   float64 // weights.strong_factor, >= 0
+}
+
+// Clusters describe a clustered placement: a fraction of the neurons in
+// Count Gaussian clusters of standard deviation SD (µm) around centres
+// drawn uniformly on the substrate, the rest uniform. Count 0 places every
+// neuron uniformly.
+type Clusters struct {
+	Count    int     // clusters.count
+	SD       float64 // clusters.sd_um, µm
+	Fraction float64 // clusters.fraction, in [0, 1]
 }
 
 // Share is one cell type and its fraction of the neurons.
@@ -38,6 +55,7 @@ type Spec struct {
 	GExc      float64 // g_exc, per unit capacitance (1/ms)
 	GInh      float64 // g_inh
 	Weights   WeightDist
+	Clusters  Clusters
 	Velocity  float64 // conduction_velocity_um_per_ms
 	Seed      uint64
 }
@@ -83,6 +101,12 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("conduction_velocity_um_per_ms = %g, must be > 0", s.Velocity)
 	case len(s.Types) == 0:
 		return fmt.Errorf("types: at least one cell type is needed")
+	case s.Clusters.Count < 0 || s.Clusters.Count > s.N:
+		return fmt.Errorf("clusters.count = %d, must be in [0, n_neurons]", s.Clusters.Count)
+	case s.Clusters.Count > 0 && (!(s.Clusters.SD > 0) || math.IsInf(s.Clusters.SD, 0)):
+		return fmt.Errorf("clusters.sd_um = %g, must be > 0", s.Clusters.SD)
+	case !(s.Clusters.Fraction >= 0 && s.Clusters.Fraction <= 1):
+		return fmt.Errorf("clusters.fraction = %g, must be in [0, 1]", s.Clusters.Fraction)
 	}
 	switch s.Weights.Kind {
 	case "uniform":
@@ -96,6 +120,11 @@ func (s Spec) Validate() error {
 	case "constant":
 	default:
 		return fmt.Errorf("weights.dist = %q, must be uniform, lognormal or constant", s.Weights.Kind)
+	}
+	if w := s.Weights; !(w.StrongFraction >= 0 && w.StrongFraction <= 1) {
+		return fmt.Errorf("weights.strong_fraction = %g, must be in [0, 1]", w.StrongFraction)
+	} else if w.StrongFraction > 0 && (!(w.StrongFactor >= 0) || math.IsInf(w.StrongFactor, 0)) {
+		return fmt.Errorf("weights.strong_factor = %g, must be >= 0", w.StrongFactor)
 	}
 	sum := 0.0
 	for _, sh := range s.Types {
@@ -265,15 +294,34 @@ func (c *Culture) place() *grid {
 		j := src.Intn(i + 1)
 		typ[i], typ[j] = typ[j], typ[i]
 	}
-	// Positions.
+	// Positions: uniform, or around cluster centres.
 	key := rng.NewKey(s.Seed, rng.Placement)
 	x, y, z := make([]float32, n), make([]float32, n), make([]float32, n)
+	cl := s.Clusters
+	ckey := rng.NewKey(s.Seed, rng.Clusters)
+	cx, cy := make([]float64, cl.Count), make([]float64, cl.Count)
+	if cl.Count > 0 {
+		src := ckey.Sub(0).Source()
+		for k := range cl.Count {
+			cx[k], cy[k] = s.Width*src.Float64(), s.Height*src.Float64()
+		}
+	}
 	for i := range n {
 		x[i] = float32(s.Width * rng.Float64(key.At(3*uint64(i))))
 		y[i] = float32(s.Height * rng.Float64(key.At(3*uint64(i)+1)))
 		if s.Thickness > 0 {
 			z[i] = float32(s.Thickness * rng.Float64(key.At(3*uint64(i)+2)))
 		}
+		if cl.Count == 0 {
+			continue
+		}
+		src := ckey.Sub(1 + uint64(i)).Source()
+		if src.Float64() >= cl.Fraction {
+			continue
+		}
+		k := src.Intn(cl.Count)
+		x[i] = float32(mirror(cx[k]+cl.SD*src.Norm(), s.Width))
+		y[i] = float32(mirror(cy[k]+cl.SD*src.Norm(), s.Height))
 	}
 	g := newGrid(s, x, y, z)
 	// Order: Izhikevich before AdEx, then by grid cell, then by draw order.
@@ -302,6 +350,19 @@ func (c *Culture) place() *grid {
 	}
 	g.fill(c.X, c.Y, c.Z)
 	return g
+}
+
+// mirror folds v into [0, w) by mirroring at the edges (a cluster near an
+// edge keeps its neurons on the substrate).
+func mirror(v, w float64) float64 {
+	v = math.Mod(v, 2*w)
+	if v < 0 {
+		v += 2 * w
+	}
+	if v >= w {
+		v = 2*w - v
+	}
+	return min(v, math.Nextafter(w, 0))
 }
 
 // wire draws the synapses, rows in parallel blocks.
@@ -371,6 +432,7 @@ type wirer struct {
 	lnq     float64 // ln(1 - p_max)
 	conn    rng.Key
 	weights rng.Key
+	strong  rng.Key
 	wsrc    rng.Source
 	row0    []int32
 }
@@ -380,6 +442,7 @@ func newWirer(c *Culture, g *grid) *wirer {
 		c: c, g: g, lnq: math.Log1p(-c.Spec.PMax),
 		conn:    rng.NewKey(c.Spec.Seed, rng.Connect),
 		weights: rng.NewKey(c.Spec.Seed, rng.Weights),
+		strong:  rng.NewKey(c.Spec.Seed, rng.Parameters),
 	}
 }
 
@@ -426,6 +489,9 @@ func (w *wirer) weight(j int) float32 {
 	g := s.GInh
 	if w.c.Excitatory[j] {
 		g = s.GExc
+		if f := s.Weights.StrongFraction; f > 0 && rng.Float64(w.strong.At(uint64(j))) < f {
+			g *= s.Weights.StrongFactor
+		}
 	}
 	switch s.Weights.Kind {
 	case "uniform":

@@ -998,3 +998,129 @@ func TestNoSynapses(t *testing.T) {
 		t.Errorf("1 neuron: %d synapses, RowPtr %v", c.NSynapses(), c.RowPtr)
 	}
 }
+
+// Clustered placement: with one cluster of SD σ far from the edges, the
+// clustered neurons' distances from its centre follow the Rayleigh law
+// P(r < kσ) = 1 - e^(-k²/2) (0.393 at σ, 0.865 at 2σ); the rest are
+// uniform; everything stays on the substrate; Count 0 is the uniform
+// placement, neuron for neuron.
+func TestClusteredPlacement(t *testing.T) {
+	s := culture.Default()
+	s.N, s.Width, s.Height, s.PMax = 20000, 4000, 4000, 0.01
+	u, err := culture.Build(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Clusters = culture.Clusters{Count: 1, SD: 150, Fraction: 0.8}
+	c, err := culture.Build(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The centre: the densest 50-µm cell holds it within a few µm; take the
+	// mean of the neurons within 300 µm of the densest cell.
+	const cell = 50.0
+	hist := map[[2]int]int{}
+	best, bk := 0, [2]int{}
+	for i := range c.N() {
+		k := [2]int{int(float64(c.X[i]) / cell), int(float64(c.Y[i]) / cell)}
+		hist[k]++
+		if hist[k] > best {
+			best, bk = hist[k], k
+		}
+	}
+	cx, cy := (float64(bk[0])+0.5)*cell, (float64(bk[1])+0.5)*cell
+	var sx, sy float64
+	var m int
+	for i := range c.N() {
+		if dx, dy := float64(c.X[i])-cx, float64(c.Y[i])-cy; dx*dx+dy*dy < 300*300 {
+			sx, sy, m = sx+float64(c.X[i]), sy+float64(c.Y[i]), m+1
+		}
+	}
+	cx, cy = sx/float64(m), sy/float64(m)
+	if cx < 600 || cx > 3400 || cy < 600 || cy > 3400 {
+		t.Skipf("the seed's cluster centre (%.0f, %.0f) is near an edge; pick another seed", cx, cy)
+	}
+	within := func(cc *culture.Culture, r float64) float64 {
+		k := 0
+		for i := range cc.N() {
+			if dx, dy := float64(cc.X[i])-cx, float64(cc.Y[i])-cy; dx*dx+dy*dy < r*r {
+				k++
+			}
+			if cc.X[i] < 0 || cc.X[i] >= 4000 || cc.Y[i] < 0 || cc.Y[i] >= 4000 {
+				t.Fatalf("neuron %d at (%g, %g) off the substrate", i, cc.X[i], cc.Y[i])
+			}
+		}
+		return float64(k) / float64(cc.N())
+	}
+	for _, k := range []float64{1, 2} {
+		area := math.Pi * k * k * 150 * 150 / (4000 * 4000)
+		want := 0.8*(1-math.Exp(-k*k/2)) + 0.2*area
+		got := within(c, k*150)
+		// Binomial SD of the fraction: sqrt(p(1-p)/N) < 0.0036; allow 5 SD
+		// plus 0.01 for the centre's estimate.
+		if math.Abs(got-want) > 0.028 {
+			t.Errorf("fraction within %gσ: %.4f, want %.4f", k, got, want)
+		}
+	}
+	if s0 := s; true {
+		s0.Clusters = culture.Clusters{}
+		z, _ := culture.Build(s0, 1)
+		if !slices.Equal(z.X, u.X) || !slices.Equal(z.Y, u.Y) {
+			t.Error("count 0 does not place neurons as the uniform placement does")
+		}
+	}
+	for _, bad := range []culture.Clusters{{Count: -1}, {Count: 2, SD: 0, Fraction: 0.5}, {Count: 2, SD: 10, Fraction: 1.5}} {
+		s.Clusters = bad
+		if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "clusters.") {
+			t.Errorf("clusters %+v: %v", bad, err)
+		}
+	}
+}
+
+// Strong subset: about strong_fraction of the excitatory neurons (binomial
+// SD) have every outgoing weight strong_factor times g_exc (times the
+// uniform jitter, whose range 1 ± spread separates the two classes here);
+// inhibitory rows are untouched.
+func TestStrongSubset(t *testing.T) {
+	s := culture.Default()
+	s.N, s.Width, s.Height = 4000, 1900, 1900
+	s.Weights.StrongFraction, s.Weights.StrongFactor = 0.1, 3
+	c, err := culture.Build(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strong, exc := 0, 0
+	for j := range c.N() {
+		row := c.Weight[c.RowPtr[j]:c.RowPtr[j+1]]
+		if len(row) == 0 {
+			continue
+		}
+		g := s.GInh
+		if c.Excitatory[j] {
+			exc++
+			g = s.GExc
+		}
+		lo, hi := float32(g*(1-s.Weights.Spread)), float32(g*(1+s.Weights.Spread))
+		slo, shi := float32(3*g*(1-s.Weights.Spread)), float32(3*g*(1+s.Weights.Spread))
+		isStrong := row[0] >= slo
+		if isStrong {
+			strong++
+			if !c.Excitatory[j] {
+				t.Fatalf("inhibitory neuron %d has strong weights", j)
+			}
+		}
+		for _, w := range row {
+			if isStrong && (w < slo || w > shi) || !isStrong && (w < lo || w > hi) {
+				t.Fatalf("neuron %d: weight %g outside its class (strong %v)", j, w, isStrong)
+			}
+		}
+	}
+	p := float64(strong) / float64(exc)
+	if sd := math.Sqrt(0.1 * 0.9 / float64(exc)); math.Abs(p-0.1) > 5*sd {
+		t.Errorf("strong fraction %.4f of %d excitatory neurons, want 0.1 ± %.4f", p, exc, 5*sd)
+	}
+	s.Weights.StrongFraction = 1.5
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "weights.strong_fraction") {
+		t.Errorf("bad strong_fraction: %v", err)
+	}
+}

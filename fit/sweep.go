@@ -33,28 +33,32 @@ func ParseAxis(s string) (Axis, error) {
 	return Axis{Key: k, Values: strings.Split(v, ",")}, nil
 }
 
-// Range is one randomly sampled key: uniform in [Lo, Hi], or log-uniform.
+// Range is one randomly sampled key: uniform in [Lo, Hi], log-uniform, or
+// a uniform integer in [Lo, Hi].
 type Range struct {
 	Key    string
 	Lo, Hi float64
 	Log    bool
+	Int    bool
 }
 
-// ParseRange reads "key=lo:hi" or "key=lo:hi:log".
+// ParseRange reads "key=lo:hi", "key=lo:hi:log" or "key=lo:hi:int".
 func ParseRange(s string) (Range, error) {
 	k, v, ok := strings.Cut(s, "=")
 	parts := strings.Split(v, ":")
-	if !ok || k == "" || len(parts) < 2 || len(parts) > 3 || len(parts) == 3 && parts[2] != "log" {
-		return Range{}, fmt.Errorf("random %q: want key=lo:hi or key=lo:hi:log", s)
+	if !ok || k == "" || len(parts) < 2 || len(parts) > 3 || len(parts) == 3 && parts[2] != "log" && parts[2] != "int" {
+		return Range{}, fmt.Errorf("random %q: want key=lo:hi, key=lo:hi:log or key=lo:hi:int", s)
 	}
 	lo, err1 := strconv.ParseFloat(parts[0], 64)
 	hi, err2 := strconv.ParseFloat(parts[1], 64)
-	r := Range{Key: k, Lo: lo, Hi: hi, Log: len(parts) == 3}
+	r := Range{Key: k, Lo: lo, Hi: hi, Log: len(parts) == 3 && parts[2] == "log", Int: len(parts) == 3 && parts[2] == "int"}
 	switch {
 	case err1 != nil || err2 != nil || !(hi >= lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0):
 		return Range{}, fmt.Errorf("random %q: lo and hi must be numbers with lo <= hi", s)
 	case r.Log && !(lo > 0):
 		return Range{}, fmt.Errorf("random %q: a log range needs lo > 0", s)
+	case r.Int && (lo != math.Trunc(lo) || hi != math.Trunc(hi)):
+		return Range{}, fmt.Errorf("random %q: an int range needs whole numbers", s)
 	}
 	return r, nil
 }
@@ -100,6 +104,9 @@ func Random(ranges []Range, n int, seed uint64) []Point {
 			x := g.Lo + u*(g.Hi-g.Lo)
 			if g.Log {
 				x = math.Exp(math.Log(g.Lo) + u*(math.Log(g.Hi)-math.Log(g.Lo)))
+			}
+			if g.Int {
+				x = math.Min(math.Floor(g.Lo+u*(g.Hi-g.Lo+1)), g.Hi)
 			}
 			pts[i].Sets = append(pts[i].Sets, g.Key+"="+strconv.FormatFloat(x, 'g', 4, 64))
 		}

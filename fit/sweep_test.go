@@ -42,7 +42,24 @@ func TestGridAndRandom(t *testing.T) {
 	if again := Random([]Range{r, u}, 200, 7); strings.Join(again[9].Sets, " ") != strings.Join(rp[9].Sets, " ") {
 		t.Error("random points depend on more than the seed")
 	}
-	for _, bad := range []string{"x", "=1", "x=", "x=1", "x=2:1", "x=a:b", "x=0:1:log", "x=1:2:lin"} {
+	// Integers: uniform on {2, ..., 5}, each about 1/4 of 400 draws (SD 8.7).
+	ir, err := ParseRange("culture.clusters.count=2:5:int")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := map[string]int{}
+	for _, p := range Random([]Range{ir}, 400, 3) {
+		hist[p.Value("culture.clusters.count")]++
+	}
+	for _, v := range []string{"2", "3", "4", "5"} {
+		if k := hist[v]; k < 100-35 || k > 100+35 {
+			t.Errorf("int range: %s drawn %d times of 400, want ~100 (%v)", v, k, hist)
+		}
+	}
+	if len(hist) != 4 {
+		t.Errorf("int range drew %v, want only 2..5", hist)
+	}
+	for _, bad := range []string{"x", "=1", "x=", "x=1", "x=2:1", "x=a:b", "x=0:1:log", "x=1:2:lin", "x=0.5:3:int"} {
 		if _, err := ParseRange(bad); err == nil {
 			t.Errorf("ParseRange(%q) accepted", bad)
 		}

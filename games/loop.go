@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/bl1-go/bl1/mea"
 	"github.com/bl1-go/bl1/sim"
@@ -320,6 +321,9 @@ type Loop struct {
 	// OnTick, if set, receives every tick's statistics.
 	OnTick func(TickStats)
 
+	mu   sync.Mutex
+	last TickStats
+
 	Rallies []Rally     // completed rallies
 	Events  []GameEvent // hits and misses
 	Pulses  [3]int      // scheduled sensory, predictable and unpredictable pulses
@@ -421,13 +425,26 @@ func (l *Loop) Tick(ctx context.Context, obs ...sim.Observer) error {
 			return err
 		}
 	}
+	s := l.game.State()
+	ts := TickStats{Tick: l.tick, TimeMs: tMs, BallX: s.BallX, BallY: s.BallY, PaddleY: s.PaddleY,
+		Up: int(cu), Down: int(cd), Score: score, Action: act, Event: ev, Paused: !s.InPlay,
+		Rally: s.Rally, Hits: s.Hits, Misses: s.Misses}
+	l.mu.Lock()
+	l.last = ts
+	l.mu.Unlock()
 	if l.OnTick != nil {
-		s := l.game.State()
-		l.OnTick(TickStats{Tick: l.tick, TimeMs: tMs, BallX: s.BallX, BallY: s.BallY, PaddleY: s.PaddleY,
-			Up: int(cu), Down: int(cd), Score: score, Action: act, Event: ev, Paused: !s.InPlay,
-			Rally: s.Rally, Hits: s.Hits, Misses: s.Misses})
+		l.OnTick(ts)
 	}
 	return nil
+}
+
+// Stats returns the statistics of the last tick. It may be called from
+// other goroutines while the loop runs (a live monitor's, for example:
+// monitor.SetStats("game", func() any { return loop.Stats() })).
+func (l *Loop) Stats() TickStats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.last
 }
 
 // encode schedules this tick's sensory pulses: on the electrode of the

@@ -122,6 +122,9 @@ func TestFeedback(t *testing.T) {
 		// paddle's line at the paddle's height.
 		g.Set(games.State{BallX: 0.995, BallY: 0.5, VX: 0.5, PaddleY: 0.5, InPlay: true})
 		r.run(t, 1)
+		if st := r.loop.Stats(); st.Tick != 1 || st.Event != games.Hit || st.Hits != 1 {
+			t.Errorf("%v: stats after the hit %+v", mode, st)
+		}
 		if len(r.loop.Events) != 1 || r.loop.Events[0].Event != games.Hit {
 			t.Fatalf("%v: events %v, want one hit", mode, r.loop.Events)
 		}

@@ -124,6 +124,11 @@ func NewRecorder(m *Map, n int, p Recording, dt float64, seed uint64, dir string
 // Channels returns the recorded electrodes, in slot order.
 func (r *Recorder) Channels() []int32 { return r.m.Electrodes }
 
+// StepEvents returns the slots (indices into Channels) that had an event at
+// the step last passed to Spikes, ascending; valid until the next call.
+// Observers after the recorder use it to follow events as they happen.
+func (r *Recorder) StepEvents() []int32 { return r.hit }
+
 // WindowSteps returns the width of a count window in steps.
 func (r *Recorder) WindowSteps() int64 { return r.window }
 

@@ -148,3 +148,24 @@ func TestRecordingValidate(t *testing.T) {
 		}
 	}
 }
+
+// StepEvents names the slots that had an event at the last step, the same
+// events WriteNPZ writes.
+func TestStepEvents(t *testing.T) {
+	r, dir := recorderFixture(t, Recording{AmplitudeUV: 60, RefDistUm: 50, SomaUm: 10, ThresholdUV: 25, DeadTimeMs: 1, WindowMs: 10})
+	var got [][2]int64 // (step, channel)
+	for step, ids := range [][]int32{{0}, {}, {1, 4}, {0, 1}, {3}, {2, 4}} {
+		r.Spikes(int64(step), ids)
+		for _, k := range r.StepEvents() {
+			got = append(got, [2]int64{int64(step), int64(r.Channels()[k])})
+		}
+	}
+	ev := readEvents(t, r, dir)
+	var want [][2]int64
+	for i := range ev.t {
+		want = append(want, [2]int64{int64(ev.t[i] / 0.5), int64(ev.ch[i])})
+	}
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("StepEvents gave %v, the recording %v", got, want)
+	}
+}

@@ -143,7 +143,7 @@ type Stimulator struct {
 	coupling float64 // mV per nC
 	dt       float64 // ms
 	queue    []Pulse // scheduled, ordered by step then schedule order
-	log      []Pulse // scheduled (delivered unless interrupted or not yet reached)
+	log      []Pulse // forgotten (delivered) pulses, by step; the queue holds the rest
 }
 
 // NewStimulator prepares stimulation through the usable electrodes of l of
@@ -209,7 +209,6 @@ func (s *Stimulator) Schedule(t Train, now int64) error {
 		for _, e := range t.Electrodes {
 			p := Pulse{Step: step, Electrode: int32(e), ChargeNC: q}
 			s.queue = append(s.queue, p)
-			s.log = append(s.log, p)
 		}
 	}
 	slices.SortStableFunc(s.queue, func(a, b Pulse) int { return cmp.Compare(a.Step, b.Step) })
@@ -217,21 +216,27 @@ func (s *Stimulator) Schedule(t Train, now int64) error {
 }
 
 // Interrupt cancels the queued pulses of the electrodes from step on.
+// Forgotten pulses are in the past, so only the queue is searched: a long
+// closed loop that interrupts every tick pays for its queue, not its
+// history.
 func (s *Stimulator) Interrupt(electrodes []int, from int64) {
 	drop := func(p Pulse) bool { return p.Step >= from && slices.Contains(electrodes, int(p.Electrode)) }
 	s.queue = slices.DeleteFunc(s.queue, drop)
-	s.log = slices.DeleteFunc(s.log, drop)
 }
 
-// Forget drops the queued pulses before step (already delivered), keeping
-// the queue short in long closed-loop runs.
-func (s *Stimulator) Forget(before int64) {
+// Forget moves the queued pulses before step (already delivered) to the
+// history, keeping the queue short in long closed-loop runs, and returns
+// them, by step (valid until the next Forget).
+func (s *Stimulator) Forget(before int64) []Pulse {
 	i, _ := slices.BinarySearchFunc(s.queue, before, func(p Pulse, t int64) int { return cmp.Compare(p.Step, t) })
+	s.log = append(s.log, s.queue[:i]...)
 	s.queue = s.queue[:copy(s.queue, s.queue[i:])]
+	return s.log[len(s.log)-i:]
 }
 
-// Pulses returns the scheduled pulses, in schedule order.
-func (s *Stimulator) Pulses() []Pulse { return s.log }
+// Pulses returns the scheduled pulses that were not interrupted, by step
+// (within a step in schedule order).
+func (s *Stimulator) Pulses() []Pulse { return slices.Concat(s.log, s.queue) }
 
 // Inject implements sim.Input.
 func (s *Stimulator) Inject(step int64, lo int, dst []float32) {

@@ -252,3 +252,25 @@ func (s *spikeSet) has(step int64, i int32) bool {
 	_, ok := slices.BinarySearch(s.first[step], i)
 	return ok
 }
+
+// Forget returns the pulses it moves to the history, which interrupts do
+// not touch; Pulses lists history and queue.
+func TestForgetHistory(t *testing.T) {
+	l := CL1(1500, 1500)
+	s := NewStimulator(l, []float32{1400}, []float32{1400}, []float32{0}, 75, 100, 0.5)
+	if err := s.Schedule(Train{Electrodes: []int{27, 28}, Phases: Biphasic(160, 1), Pulses: 4, FrequencyHz: 100}, 0); err != nil {
+		t.Fatal(err)
+	}
+	// 100 Hz at 0.5 ms: steps 0, 20, 40, 60 on both electrodes.
+	got := s.Forget(21)
+	if len(got) != 4 || got[0].Step != 0 || got[2].Step != 20 || got[3].Electrode != 28 {
+		t.Fatalf("Forget(21) = %v", got)
+	}
+	s.Interrupt([]int{27, 28}, 0) // from step 0: only the queue is cancelled
+	if p := s.Pulses(); len(p) != 4 || len(s.queue) != 0 {
+		t.Fatalf("after the interrupt: %d pulses, %d queued", len(p), len(s.queue))
+	}
+	if got := s.Forget(100); len(got) != 0 {
+		t.Fatalf("Forget again: %v", got)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -103,6 +104,32 @@ func WriteJSON(path string, v any) error {
 		return err
 	}
 	return atomicfile.WriteFile(path, append(b, '\n'))
+}
+
+// Num is a float in JSON that writes NaN and infinities as null (json
+// rejects them): an undefined statistic, such as σ of a graph without
+// triangles, reads as None in Python.
+type Num float64
+
+// MarshalJSON implements json.Marshaler.
+func (v Num) MarshalJSON() ([]byte, error) {
+	f := float64(v)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// UnmarshalJSON implements json.Unmarshaler: null is NaN.
+func (v *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*v = Num(math.NaN())
+		return nil
+	}
+	var f float64
+	err := json.Unmarshal(b, &f)
+	*v = Num(f)
+	return err
 }
 
 // WriteNeurons writes neurons.npz.

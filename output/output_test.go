@@ -2,6 +2,7 @@ package output
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -101,5 +102,18 @@ func TestWriteJSONAndSummary(t *testing.T) {
 	}
 	if m["partial"] != true {
 		t.Fatal("partial not written")
+	}
+}
+
+// Num writes NaN and infinities as null (encoding/json rejects them) and
+// reads null back as NaN; finite values round-trip exactly.
+func TestNumJSON(t *testing.T) {
+	b, err := json.Marshal(map[string]Num{"a": Num(math.NaN()), "b": Num(math.Inf(1)), "c": 0.1})
+	if err != nil || string(b) != `{"a":null,"b":null,"c":0.1}` {
+		t.Fatalf("%s, %v", b, err)
+	}
+	var back map[string]Num
+	if err := json.Unmarshal(b, &back); err != nil || !math.IsNaN(float64(back["a"])) || back["c"] != 0.1 {
+		t.Fatalf("%v, %v", back, err)
 	}
 }

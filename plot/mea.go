@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
@@ -94,27 +95,15 @@ func ElectrodeMap(path, title string, x, y, value []float64, shown []bool, rows,
 	if vmax == 0 {
 		vmax = 1 // all recorded electrodes at 0 (or none recorded): a scale still shows that
 	}
-	cm, err := moreland.NewLuminance(viridisAnchors)
+	cm, lut, err := viridis(vmax)
 	if err != nil {
 		return err
-	}
-	cm.SetMin(0)
-	cm.SetMax(vmax)
-	// 256 colours are more than the eye tells apart, and they spare a
-	// CIELAB conversion per electrode.
-	lut := make([]color.RGBA, 256)
-	for i := range lut {
-		c, err := cm.At(vmax * float64(i) / float64(len(lut)-1))
-		if err != nil {
-			return err
-		}
-		lut[i] = color.RGBAModel.Convert(c).(color.RGBA)
 	}
 	colorOf := func(i int) color.RGBA {
 		if !shown[i] {
 			return UnshownColor
 		}
-		return lut[int(math.Round(value[i]/vmax*float64(len(lut)-1)))]
+		return lut.at(value[i])
 	}
 
 	p := plot.New()
@@ -136,14 +125,14 @@ func ElectrodeMap(path, title string, x, y, value []float64, shown []bool, rows,
 		p.Add(discs(x, y, 0.4*d, shown, colorOf))
 	}
 
-	bar := plot.New()
-	bar.HideX()
-	bar.X.Padding = 0
-	bar.Y.Padding = 0
-	bar.Y.Label.Text = unit
-	bar.Y.Tick.Marker = trimmedTicks{}
-	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	bar := colorBar(cm, unit)
 
+	return saveWithBar(path, title, p, bar)
+}
+
+// saveWithBar writes p, at equal scale on both axes, with the colour bar
+// on its right and the title above.
+func saveWithBar(path, title string, p, bar *plot.Plot) error {
 	// The data area's longer side is 7 inches, the shorter at least 2; the
 	// axes, the title and the colour bar come around it.
 	sx, sy := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
@@ -163,6 +152,44 @@ func ElectrodeMap(path, title string, x, y, value []float64, shown []bool, rows,
 	outer.Add(f)
 	th := outer.Title.TextStyle.Height(title) + outer.Title.Padding + figTop
 	return save(outer, dw+mw+f.width(), dh+mh+th, path)
+}
+
+// viridis returns the viridis colour map from 0 to vmax and a table of
+// 256 of its colours (more than the eye tells apart; they spare a CIELAB
+// conversion per value).
+func viridis(vmax float64) (palette.ColorMap, lut, error) {
+	cm, err := moreland.NewLuminance(viridisAnchors)
+	if err != nil {
+		return nil, lut{}, err
+	}
+	cm.SetMin(0)
+	cm.SetMax(vmax)
+	// 256 colours are more than the eye tells apart, and they spare a
+	// CIELAB conversion per electrode.
+	return cm, lut{c: Viridis(256), vmax: vmax}, nil
+}
+
+// lut is a colour table over [0, vmax].
+type lut struct {
+	c    []color.RGBA
+	vmax float64
+}
+
+// at returns the colour of v, clamped to [0, vmax].
+func (l lut) at(v float64) color.RGBA {
+	return l.c[int(math.Round(math.Min(1, math.Max(0, v/l.vmax))*float64(len(l.c)-1)))]
+}
+
+// colorBar returns a vertical colour bar of cm labelled unit.
+func colorBar(cm palette.ColorMap, unit string) *plot.Plot {
+	bar := plot.New()
+	bar.HideX()
+	bar.X.Padding = 0
+	bar.Y.Padding = 0
+	bar.Y.Label.Text = unit
+	bar.Y.Tick.Marker = trimmedTicks{}
+	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	return bar
 }
 
 // addGrid adds to p the image of a rows x cols grid of electrodes of pitch

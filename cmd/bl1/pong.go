@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"github.com/bl1-go/bl1/internal/atomicfile"
 	"github.com/bl1-go/bl1/internal/npy"
 	"github.com/bl1-go/bl1/mea"
+	"github.com/bl1-go/bl1/monitor"
 	"github.com/bl1-go/bl1/output"
 	"github.com/bl1-go/bl1/plot"
 	"github.com/bl1-go/bl1/sim"
@@ -39,6 +39,7 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 	duration := fs.String("duration", "", "simulated seconds (overrides simulation.duration_s)")
 	mode := fs.String("mode", "", "feedback mode: fep, open_loop or silent (overrides pong.mode)")
 	evalTicks := fs.Int("eval-ticks", 1500, "with -train: ticks played per held-out seed to measure the hit rate")
+	mon := fs.String("monitor", "", "serve a live dashboard at [HOST]:PORT during a session (with the game's statistics), e.g. -monitor :8080")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	experiment := fs.Bool("experiment", false, "run the learning experiment: every mode of pong.experiment.modes with seeds 1..pong.experiment.seeds")
 	seeds := fs.String("seeds", "", "experiment: number of seeds (overrides pong.experiment.seeds)")
@@ -119,7 +120,7 @@ func cmdPong(args []string, stdout, stderr io.Writer) error {
 	if err := prepareOutput(dir, pongFiles); err != nil {
 		return err
 	}
-	res, err := playPong(ctx, cfg, pongOptions{Name: name, Dir: dir, Progress: progress, Full: true})
+	res, err := playPong(ctx, cfg, pongOptions{Name: name, Dir: dir, Progress: progress, Full: true, Monitor: *mon})
 	if res != nil {
 		printPong(stdout, dir, res)
 	}
@@ -131,16 +132,17 @@ type pongOptions struct {
 	Name     string
 	Dir      string
 	Progress io.Writer
-	Full     bool // write spikes, MEA files and plots (not in experiments)
+	Full     bool   // write spikes, MEA files and plots (not in experiments)
+	Monitor  string // serve a live dashboard at this address ("": none)
 }
 
 // pongWindow is the play in a span of time.
 type pongWindow struct {
-	StartS    float64 `json:"start_s"`
-	EndS      float64 `json:"end_s"`
-	Rallies   int     `json:"rallies"` // completed, started in the window
-	Hits      int     `json:"hits"`
-	MeanRally num     `json:"mean_rally"` // hits per rally; null without rallies
+	StartS    float64    `json:"start_s"`
+	EndS      float64    `json:"end_s"`
+	Rallies   int        `json:"rallies"` // completed, started in the window
+	Hits      int        `json:"hits"`
+	MeanRally output.Num `json:"mean_rally"` // hits per rally; null without rallies
 }
 
 // pongResult is pong.json.
@@ -156,7 +158,7 @@ type pongResult struct {
 	Hits           int        `json:"hits"`
 	Misses         int        `json:"misses"`
 	HitRate        float64    `json:"hit_rate"`   // hits / (hits + misses)
-	MeanRally      num        `json:"mean_rally"` // hits per completed rally; null without
+	MeanRally      output.Num `json:"mean_rally"` // hits per completed rally; null without
 	AcesPct        float64    `json:"aces_pct"`   // rallies without a hit
 	LongPct        float64    `json:"long_rallies_pct"`
 	First          pongWindow `json:"first_window"`
@@ -244,6 +246,16 @@ func playPong(ctx context.Context, cfg *configs.Config, opt pongOptions) (*pongR
 		return nil, err
 	}
 	obs := rig.Observers()
+	if opt.Monitor != "" {
+		mon, err := monitor.Attach(opt.Monitor, e, rig, monitor.Options{Title: "pong: " + opt.Name})
+		if err != nil {
+			return nil, badInput("-monitor: %v", err)
+		}
+		defer mon.Close()
+		mon.SetStats("pong", func() any { return loop.Stats() })
+		obs = append(obs, mon)
+		fmt.Fprintf(progress, "monitor: %s\n", mon.URL())
+	}
 	count := &spikeCount{}
 	obs = append(obs, count)
 	var spikes *sim.SpikeRecorder
@@ -345,9 +357,9 @@ func summarizePong(rallies []games.Rally, simS, windowS float64) *pongResult {
 			long++
 		}
 	}
-	res.MeanRally = num(math.NaN())
+	res.MeanRally = output.Num(math.NaN())
 	if n := len(rallies); n > 0 {
-		res.MeanRally = num(float64(hits) / float64(n))
+		res.MeanRally = output.Num(float64(hits) / float64(n))
 		res.AcesPct = 100 * float64(aces) / float64(n)
 		res.LongPct = 100 * float64(long) / float64(n)
 	}
@@ -359,7 +371,7 @@ func summarizePong(rallies []games.Rally, simS, windowS float64) *pongResult {
 
 // rallyWindow summarises the completed rallies that started in [t0, t1).
 func rallyWindow(rallies []games.Rally, t0, t1 float64) pongWindow {
-	w := pongWindow{StartS: t0, EndS: t1, MeanRally: num(math.NaN())}
+	w := pongWindow{StartS: t0, EndS: t1, MeanRally: output.Num(math.NaN())}
 	for _, r := range rallies {
 		if r.StartS >= t0 && r.StartS < t1 {
 			w.Rallies++
@@ -367,7 +379,7 @@ func rallyWindow(rallies []games.Rally, t0, t1 float64) pongWindow {
 		}
 	}
 	if w.Rallies > 0 {
-		w.MeanRally = num(float64(w.Hits) / float64(w.Rallies))
+		w.MeanRally = output.Num(float64(w.Hits) / float64(w.Rallies))
 	}
 	return w
 }
@@ -519,15 +531,4 @@ func printPong(w io.Writer, dir string, r *pongResult) {
 		r.Rallies, r.Hits, r.Misses, r.MeanRally, r.HitRate, r.AcesPct, r.LongPct)
 	fmt.Fprintf(w, "first %g s: %.3f hits per rally (%d rallies); last %g s: %.3f (%d) -> %s\n",
 		r.First.EndS-r.First.StartS, r.First.MeanRally, r.First.Rallies, r.Last.EndS-r.Last.StartS, r.Last.MeanRally, r.Last.Rallies, dir)
-}
-
-// num is a float64 that JSON writes as null when it is not finite.
-type num float64
-
-// MarshalJSON implements json.Marshaler.
-func (x num) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(x))
 }

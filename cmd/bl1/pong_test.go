@@ -16,7 +16,7 @@ var smallPong = []string{"-set", "culture.n_neurons=1200", "-set", "culture.subs
 
 func TestPongWritesTheSessionFolder(t *testing.T) {
 	dir := t.TempDir()
-	args := append([]string{"pong", "-o", dir, "-duration", "20", "-seed", "2", "-set", "outputs.spikes=true"}, smallPong...)
+	args := append([]string{"pong", "-o", dir, "-duration", "20", "-seed", "2", "-set", "outputs.spikes=true", "-monitor", "127.0.0.1:0"}, smallPong...)
 	code, stdout, stderr := bl1(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

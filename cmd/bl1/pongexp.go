@@ -22,32 +22,32 @@ import (
 
 // pongSession is one session of an experiment, in experiment.json.
 type pongSession struct {
-	Mode      string  `json:"mode"`
-	Seed      uint64  `json:"seed"`
-	Rallies   int     `json:"rallies"`
-	MeanRally num     `json:"mean_rally"`
-	HitRate   float64 `json:"hit_rate"`
-	First     num     `json:"first_window_mean_rally"`
-	Last      num     `json:"last_window_mean_rally"`
-	Dir       string  `json:"dir"`
-	WallS     float64 `json:"wall_s"`
+	Mode      string     `json:"mode"`
+	Seed      uint64     `json:"seed"`
+	Rallies   int        `json:"rallies"`
+	MeanRally output.Num `json:"mean_rally"`
+	HitRate   float64    `json:"hit_rate"`
+	First     output.Num `json:"first_window_mean_rally"`
+	Last      output.Num `json:"last_window_mean_rally"`
+	Dir       string     `json:"dir"`
+	WallS     float64    `json:"wall_s"`
 	res       *pongResult
 }
 
 // pongTest is a test of one mode or one comparison, in experiment.json.
 type pongTest struct {
-	What      string  `json:"what"`
-	MeanA     num     `json:"mean_a"`
-	MeanB     num     `json:"mean_b"`
-	N         [2]int  `json:"n"`
-	WelchT    num     `json:"welch_t"`
-	WelchDF   num     `json:"welch_df"`
-	WelchP    num     `json:"welch_p"`
-	MannU     num     `json:"mann_whitney_u"`
-	MannP     num     `json:"mann_whitney_p"`
-	Verdict   string  `json:"verdict"`
-	Alpha     float64 `json:"alpha"`
-	Direction string  `json:"direction"`
+	What      string     `json:"what"`
+	MeanA     output.Num `json:"mean_a"`
+	MeanB     output.Num `json:"mean_b"`
+	N         [2]int     `json:"n"`
+	WelchT    output.Num `json:"welch_t"`
+	WelchDF   output.Num `json:"welch_df"`
+	WelchP    output.Num `json:"welch_p"`
+	MannU     output.Num `json:"mann_whitney_u"`
+	MannP     output.Num `json:"mann_whitney_p"`
+	Verdict   string     `json:"verdict"`
+	Alpha     float64    `json:"alpha"`
+	Direction string     `json:"direction"`
 }
 
 // pongExperimentResult is experiment.json.
@@ -232,22 +232,22 @@ feed:
 // U test.
 func pongCompare(what string, a, b []float64) pongTest {
 	t := pongTest{What: what, N: [2]int{len(a), len(b)}, Alpha: pongAlpha,
-		MeanA: num(math.NaN()), MeanB: num(math.NaN()), WelchT: num(math.NaN()), WelchDF: num(math.NaN()),
-		WelchP: num(math.NaN()), MannU: num(math.NaN()), MannP: num(math.NaN())}
+		MeanA: output.Num(math.NaN()), MeanB: output.Num(math.NaN()), WelchT: output.Num(math.NaN()), WelchDF: output.Num(math.NaN()),
+		WelchP: output.Num(math.NaN()), MannU: output.Num(math.NaN()), MannP: output.Num(math.NaN())}
 	if len(a) > 0 {
-		t.MeanA = num(stat.Mean(a, nil))
+		t.MeanA = output.Num(stat.Mean(a, nil))
 	}
 	if len(b) > 0 {
-		t.MeanB = num(stat.Mean(b, nil))
+		t.MeanB = output.Num(stat.Mean(b, nil))
 	}
 	w, err := analysis.WelchT(a, b)
 	if err != nil {
 		t.Verdict = "not tested: " + err.Error()
 		return t
 	}
-	t.WelchT, t.WelchDF, t.WelchP = num(w.T), num(w.DF), num(w.P)
+	t.WelchT, t.WelchDF, t.WelchP = output.Num(w.T), output.Num(w.DF), output.Num(w.P)
 	if u, err := analysis.MannWhitney(a, b); err == nil {
-		t.MannU, t.MannP = num(u.U), num(u.P)
+		t.MannU, t.MannP = output.Num(u.U), output.Num(u.P)
 	}
 	t.Direction = "higher"
 	if w.MeanA < w.MeanB {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/bl1-go/bl1/internal/atomicfile"
 	"github.com/bl1-go/bl1/internal/npy"
 	"github.com/bl1-go/bl1/mea"
+	"github.com/bl1-go/bl1/monitor"
 	"github.com/bl1-go/bl1/output"
 	"github.com/bl1-go/bl1/plasticity"
 	"github.com/bl1-go/bl1/plot"
@@ -57,6 +59,22 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// configArg parses a command's flags and its one optional config (def
+// when none is given).
+func configArg(fs *flag.FlagSet, args []string, def string) (name string, given bool, err error) {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return "", false, err
+	}
+	if len(pos) > 1 {
+		return "", false, badInput("%s takes at most one config, got %d: %v", strings.TrimPrefix(fs.Name(), "bl1 "), len(pos), pos)
+	}
+	if len(pos) == 1 {
+		return pos[0], true, nil
+	}
+	return def, false, nil
+}
+
 func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bl1 run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -68,25 +86,19 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "no progress output")
 	ckptEvery := fs.String("checkpoint-every", "", "write checkpoint.npz every S simulated seconds and at the end (overrides simulation.checkpoint_every_s)")
 	resume := fs.String("resume", "", "continue the run saved in this checkpoint.npz (its config; -set may change all but the culture)")
+	mon := fs.String("monitor", "", "serve a live dashboard at [HOST]:PORT while running, e.g. -monitor :8080 (loopback unless HOST says otherwise)")
 	var sets setList
 	fs.Var(&sets, "set", "override a config key, e.g. -set culture.n_neurons=5000 (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bl1 run [CONFIG] [flags]\n\nCONFIG is a YAML file or an embedded config name (default default.yaml).\n\nflags:")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterleaved(fs, args)
+	name, given, err := configArg(fs, args, "default.yaml")
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 {
-		return badInput("run takes at most one config, got %d: %v", len(pos), pos)
-	}
-	name := "default.yaml"
-	if len(pos) == 1 {
-		name = pos[0]
-	}
-	if *resume != "" && len(pos) == 1 {
-		return badInput("-resume takes the config from the checkpoint; do not also give %s", pos[0])
+	if *resume != "" && given {
+		return badInput("-resume takes the config from the checkpoint; do not also give %s", name)
 	}
 	if err := overrideFlags(&sets, flagSet{"-seed", *seed, "simulation.seed"}, flagSet{"-workers", *workers, "simulation.workers"},
 		flagSet{"-duration", *duration, "simulation.duration_s"}, flagSet{"-checkpoint-every", *ckptEvery, "simulation.checkpoint_every_s"}); err != nil {
@@ -117,7 +129,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if *quiet {
 		progress = io.Discard
 	}
-	sum, err := Simulate(ctx, cfg, Options{Name: name, Dir: dir, Progress: progress, Resume: *resume})
+	sum, err := Simulate(ctx, cfg, Options{Name: name, Dir: dir, Progress: progress, Resume: *resume, Monitor: *mon})
 	if sum != nil {
 		printSummary(stdout, dir, sum)
 	}
@@ -202,6 +214,13 @@ type Options struct {
 	Dir      string    // the run folder (prepared)
 	Progress io.Writer // progress and messages
 	Resume   string    // a checkpoint to continue from, or ""
+	Monitor  string    // serve a live dashboard at this address, or ""
+
+	// Drive, when set, advances the engine instead of the fixed-duration
+	// loop (bl1 cl1): it passes obs to every Run and returns when its
+	// session ends. mon is the live monitor, or nil. There is no raster.png
+	// or rate.png then, since the length is not known in advance.
+	Drive func(ctx context.Context, e *sim.Engine, rig *mea.Rig, obs []sim.Observer, mon *monitor.Monitor) error
 }
 
 // Simulate runs a config and writes the run folder. On cancellation or a
@@ -264,7 +283,7 @@ func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Su
 	defer rate.Close()
 	obs := []sim.Observer{spikes, rate}
 	var raster *plot.Raster
-	if cfg.Outputs.Plots {
+	if cfg.Outputs.Plots && opt.Drive == nil {
 		raster = plot.NewRaster(c.Excitatory, cfg.Outputs.RasterNeurons, start, steps, dt)
 		obs = append(obs, raster)
 	}
@@ -297,14 +316,30 @@ func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Su
 		fmt.Fprintf(progress, "MEA %s: %d channels recording (%.1f neurons each), %d stimulation pulses scheduled\n",
 			rig.Layout.Name, len(rig.Detect.Electrodes), float64(len(rig.Detect.Neuron))/float64(len(rig.Detect.Electrodes)), len(rig.Stim.Pulses()))
 	}
-	pr := newProgress(progress, steps, dt)
-	obs = append(obs, pr)
+	var mon *monitor.Monitor
+	if opt.Monitor != "" {
+		if mon, err = monitor.Attach(opt.Monitor, e, rig, monitor.Options{Title: name}); err != nil {
+			return nil, badInput("-monitor: %v", err)
+		}
+		defer mon.Close()
+		obs = append(obs, mon)
+		fmt.Fprintf(progress, "monitor: %s\n", mon.URL())
+	}
+	prw := progress
+	if opt.Drive != nil {
+		prw = io.Discard // a session reports its own progress
+	}
+	pr := newProgress(prw, steps, dt)
 
 	ev := newEvents(cfg, start)
 	var snaps weightHistory
 	t1 := time.Now()
 	var runErr error
-	for e.Step() < start+steps && runErr == nil {
+	if opt.Drive != nil {
+		runErr = opt.Drive(ctx, e, rig, obs, mon)
+	}
+	obs = append(obs, pr)
+	for opt.Drive == nil && e.Step() < start+steps && runErr == nil {
 		if ev.snapshot(e.Step()) {
 			if err := snaps.take(e, dir); err != nil {
 				return nil, err

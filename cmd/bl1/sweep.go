@@ -40,10 +40,10 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	var grid, random multiFlag
 	var sets setList
 	fs.Var(&grid, "grid", "a grid axis, key=v1,v2,... (repeatable; all combinations)")
-	fs.Var(&random, "random", "a random axis, key=lo:hi or key=lo:hi:log (repeatable; -n points)")
+	fs.Var(&random, "random", "a random axis, key=lo:hi, key=lo:hi:log or key=lo:hi:int (repeatable; -n points)")
 	fs.Var(&sets, "set", "override a config key in every run (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bl1 sweep CONFIG (-grid key=v1,v2,... | -random key=lo:hi[:log])... [flags]\n\n"+
+		fmt.Fprintln(stderr, "usage: bl1 sweep CONFIG (-grid key=v1,v2,... | -random key=lo:hi[:log|:int])... [flags]\n\n"+
 			"Runs CONFIG at every point of a grid or at random points, each with every seed, in parallel,\n"+
 			"and grades each run's spontaneous activity like bl1 validate. Writes sweep.csv (one row per\n"+
 			"run) and sweep.md (per point: means over seeds and the number of seeds passing).\n\nflags:")
@@ -132,10 +132,12 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return nil, err
 		}
-		st := v.Stats
-		st["pass"] = 0
+		st := map[string]float64{"pass": 0}
 		if v.Pass {
 			st["pass"] = 1
+		}
+		for k, x := range v.Stats {
+			st[k] = float64(x)
 		}
 		return st, nil
 	}

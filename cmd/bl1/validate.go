@@ -25,23 +25,23 @@ import (
 
 // Validation is validation.json.
 type Validation struct {
-	Run    string             `json:"run"`
-	Config string             `json:"config"`
-	SimS   float64            `json:"sim_s"`
-	Stats  map[string]float64 `json:"stats"`
-	Checks []CheckJSON        `json:"checks"`
-	Pass   bool               `json:"pass"` // every check passes
+	Run    string                `json:"run"`
+	Config string                `json:"config"`
+	SimS   float64               `json:"sim_s"`
+	Stats  map[string]output.Num `json:"stats"` // NaN (undefined) as null
+	Checks []CheckJSON           `json:"checks"`
+	Pass   bool                  `json:"pass"` // every check passes
 }
 
 // CheckJSON is one graded statistic.
 type CheckJSON struct {
-	Key    string  `json:"key"`
-	Value  float64 `json:"value"`
-	Lo     float64 `json:"lo"`
-	Hi     float64 `json:"hi"`
-	Pass   bool    `json:"pass"`
-	Of     string  `json:"of"`
-	Source string  `json:"source"`
+	Key    string     `json:"key"`
+	Value  output.Num `json:"value"`
+	Lo     float64    `json:"lo"`
+	Hi     float64    `json:"hi"`
+	Pass   bool       `json:"pass"`
+	Of     string     `json:"of"`
+	Source string     `json:"source"`
 }
 
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
@@ -162,12 +162,12 @@ func validateRun(dir string, bootstraps int) (*Validation, *analysis.Report, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	v := &Validation{Run: dir, Config: sum.Config, SimS: sum.SimS, Stats: map[string]float64{}, Pass: true}
+	v := &Validation{Run: dir, Config: sum.Config, SimS: sum.SimS, Stats: map[string]output.Num{}, Pass: true}
 	for _, s := range rep.Stats {
-		v.Stats[s.Key] = s.Value
+		v.Stats[s.Key] = output.Num(s.Value)
 	}
 	for _, c := range analysis.Grade(rep.Stats, analysis.Wagenaar2006Ranges) {
-		v.Checks = append(v.Checks, CheckJSON{Key: c.Criterion.Key, Value: c.Value, Lo: c.Lo, Hi: c.Hi, Pass: c.Pass, Of: c.Of, Source: c.Source})
+		v.Checks = append(v.Checks, CheckJSON{Key: c.Criterion.Key, Value: output.Num(c.Value), Lo: c.Lo, Hi: c.Hi, Pass: c.Pass, Of: c.Of, Source: c.Source})
 		v.Pass = v.Pass && c.Pass
 	}
 	return v, rep, nil
@@ -256,7 +256,7 @@ func printValidation(w io.Writer, v *Validation) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		fmt.Fprintf(w, "%-20s %12.4g\n", k, v.Stats[k])
+		fmt.Fprintf(w, "%-20s %12.4g\n", k, float64(v.Stats[k]))
 	}
 	n := 0
 	for _, c := range v.Checks {

@@ -46,10 +46,14 @@ func testDrugEffects(t *testing.T, seed string) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		st := map[string]float64{}
+		for k, x := range v.Stats {
+			st[k] = float64(x)
+		}
 		t.Logf("%-45s rate %.3g Hz, %.3g bursts/min, %.3g ms, recruitment %.3g, in bursts %.3g, synchrony %.3g", drug,
-			v.Stats["mean_rate_hz"], v.Stats["bursts_per_min"], v.Stats["burst_duration_ms"], v.Stats["recruitment"],
-			v.Stats["fraction_in_bursts"], v.Stats["synchrony"])
-		return v.Stats
+			st["mean_rate_hz"], st["bursts_per_min"], st["burst_duration_ms"], st["recruitment"],
+			st["fraction_in_bursts"], st["synchrony"])
+		return st
 	}
 	ctl := stats("")
 	if ctl["bursts_per_min"] < 3 || !(ctl["recruitment"] >= 0.5) {

@@ -11,15 +11,17 @@ type Stream uint64
 
 // Streams used by the simulator.
 const (
-	Placement  Stream = 1 // neuron positions
-	Types      Stream = 2 // assignment of cell types to neurons
-	Connect    Stream = 3 // which pairs are connected
-	Weights    Stream = 4 // synaptic weight jitter
-	Drive      Stream = 5 // background drive, keyed by (neuron, step)
-	Parameters Stream = 6 // per-neuron parameter heterogeneity
-	Structural Stream = 7 // structural plasticity: growth and pruning
-	Routing    Stream = 8 // random routing of MEA electrodes to channels
-	Recording  Stream = 9 // MEA recording noise, keyed by (step, neuron, electrode)
+	Placement  Stream = 1  // neuron positions
+	Types      Stream = 2  // assignment of cell types to neurons
+	Connect    Stream = 3  // which pairs are connected
+	Weights    Stream = 4  // synaptic weight jitter
+	Drive      Stream = 5  // background drive, keyed by (neuron, step)
+	Parameters Stream = 6  // per-neuron parameter heterogeneity
+	Structural Stream = 7  // structural plasticity: growth and pruning
+	Routing    Stream = 8  // random routing of MEA electrodes to channels
+	Recording  Stream = 9  // MEA recording noise, keyed by (step, neuron, electrode)
+	Clusters   Stream = 10 // cluster centres and membership of clustered placement
+	Ablation   Stream = 11 // the virtual CL1's random spike counts, keyed by reply (package cl1)
 )
 
 // Mix is the SplitMix64 output function: a bijection of uint64 with full

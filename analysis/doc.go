@@ -21,6 +21,9 @@
 //     branching ratio by the naive and the multistep-regression estimators
 //     (Wilting & Priesemann 2018), and the crackling-noise scaling relation
 //     (Sethna, Dahmen & Myers 2001; Friedman et al. 2012).
+//   - Comparison (compare.go): Welch's two-sample t-test (Welch 1947) and
+//     the Mann-Whitney U test with tie correction (Mann & Whitney 1947),
+//     for example to compare a game's early and late performance.
 //   - Functional connectivity and information theory live in the
 //     sub-packages connectivity (correlograms with a jitter null, STTC,
 //     transfer entropy, graph measures) and information (entropy, mutual

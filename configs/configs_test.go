@@ -222,6 +222,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("culture: {n_neurons: -1}", "simulation.dt_ms=abc")
 	f.Add("neurons: {X: {base: RS}}\nculture: {types: {X: 1}}", "neurons.X.a=0")
 	f.Add("{", "x=")
+	f.Add("mea: {layout: cl1}\npong: {mode: silent, tick_ms: 10}\n", "pong.sensory.channels=[1,2,3]")
+	f.Add("mea: {layout: maxone}\npong: {}\n", "pong.feedback.hit.pulses=0")
 	f.Fuzz(func(t *testing.T, doc, set string) {
 		var sets []string
 		if set != "" {
@@ -237,6 +239,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if _, err := c.CultureSpec(); err != nil {
 			t.Fatalf("validated config fails to convert: %v", err)
+		}
+		if _, err := c.PongConfig(); err != nil {
+			t.Fatalf("validated pong section fails to convert: %v", err)
 		}
 		if _, err := c.YAML(); err != nil {
 			t.Fatal(err)

@@ -264,6 +264,10 @@ func (c Config) clone() Config {
 	c.MEA.ElectrodesUm = slices.Clone(c.MEA.ElectrodesUm)
 	c.MEA.Routing.Electrodes = slices.Clone(c.MEA.Routing.Electrodes)
 	c.MEA.Stimulation.Trains = slices.Clone(c.MEA.Stimulation.Trains)
+	if c.Pong != nil {
+		p := c.Pong.clone()
+		c.Pong = &p
+	}
 	if c.Plasticity.STP.Projections != nil {
 		m := make(map[string]STPParams, len(c.Plasticity.STP.Projections))
 		for k, v := range c.Plasticity.STP.Projections {

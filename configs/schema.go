@@ -17,6 +17,7 @@ type Config struct {
 	Drugs      []Drug                `yaml:"drugs"`
 	MEA        MEA                   `yaml:"mea"`
 	Outputs    Outputs               `yaml:"outputs"`
+	Pong       *Pong                 `yaml:"pong,omitempty"` // configs/pong.go
 }
 
 // Drug is one drug added to the bath.

@@ -83,6 +83,9 @@ func (c *Config) validate() error {
 	if _, err := c.MEAConfig(); err != nil {
 		return err
 	}
+	if _, err := c.PongConfig(); err != nil {
+		return err
+	}
 	o := c.Outputs
 	if !(o.RateBinMs >= s.DtMs) || math.IsInf(o.RateBinMs, 0) {
 		return &pathError{"outputs.rate_bin_ms", fmt.Sprintf("rate_bin_ms = %g, must be >= dt_ms (%g)", o.RateBinMs, s.DtMs)}

@@ -419,31 +419,7 @@ func checkRaster(what string, tMs []float64, row []int32, rows int, labels []str
 // for a row named bandLabel, when band > 0) with a time axis in seconds and
 // at most 16 row labels.
 func saveRaster(path, title, ylabel string, img *image.RGBA, band int, bandLabel string, rows int, labels []string, t0Ms, t1Ms float64) error {
-	h := img.Bounds().Dy() - band
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "time (s)"
-	p.X.Tick.Marker = trimmedTicks{}
-	p.Y.Label.Text = ylabel
-	top := float64(rows) * float64(h+band) / float64(h) // data height with the band
-	p.Add(plotter.NewImage(img, t0Ms/1000, 0, t1Ms/1000, top))
-	p.X.Min, p.X.Max = t0Ms/1000, t1Ms/1000
-	p.Y.Min, p.Y.Max = 0, top
-	step := (rows + 15) / 16
-	var ticks []plot.Tick
-	for k := 0; k < rows; k += step {
-		l := strconv.Itoa(k)
-		if labels != nil {
-			l = labels[k]
-		}
-		ticks = append(ticks, plot.Tick{Value: float64(k) + 0.5, Label: l})
-	}
-	if band > 0 {
-		ticks = append(ticks, plot.Tick{Value: (float64(rows) + top) / 2, Label: bandLabel})
-	}
-	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-	height := min(max(3*vg.Inch, 1.5*vg.Inch+vg.Length(rows)*0.12*vg.Inch), 6*vg.Inch)
-	return save(p, 10*vg.Inch, height, path)
+	return saveBanded(path, title, ylabel, img, []rasterBand{{band, bandLabel}}, rows, labels, t0Ms, t1Ms)
 }
 
 // channelImage rasterises the events and stimulation pulses of a channel

@@ -2,6 +2,7 @@
 //
 //	bl1 run [CONFIG] [flags]      simulate a culture (default: the embedded default.yaml)
 //	bl1 bench [-sizes ...]        measure simulation speed at several sizes
+//	bl1 pong [CONFIG] [flags]     play closed-loop Pong (default: the embedded dishbrain.yaml)
 //	bl1 cl1 [CONFIG] [flags]      a virtual CL1 for doom-neuron's UDP protocol
 //	bl1 configs                   list the embedded configs
 //	bl1 config NAME               print an embedded config
@@ -43,6 +44,7 @@ usage:
   bl1 validate [CONFIG | RUN-FOLDER] [-o DIR] [-set key=value ...]
   bl1 analyze RUN-FOLDER [-o DIR] [-units auto|channels|neurons] [-links te|ccg] [-alpha 0.01]
   bl1 sweep CONFIG -grid key=v1,v2,... | -random key=lo:hi [-seeds 1,2,3] [-o DIR]
+  bl1 pong [CONFIG] [-mode fep|open_loop|silent] [-o DIR] [-monitor :PORT] [-experiment [-seeds N]] [-train N]
   bl1 cl1 [CONFIG] [-monitor :PORT] [-tick-frequency 10] [-stim-port 12345 ...]   a virtual CL1 for doom-neuron
   bl1 configs            list the embedded reference configs
   bl1 config NAME        print an embedded config
@@ -71,6 +73,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = cmdAnalyze(args[1:], stdout, stderr)
 	case "sweep":
 		err = cmdSweep(args[1:], stdout, stderr)
+	case "pong":
+		err = cmdPong(args[1:], stdout, stderr)
 	case "cl1":
 		err = cmdCL1(args[1:], stdout, stderr)
 	case "bench-one": // internal: one size of bench in a fresh process

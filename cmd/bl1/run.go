@@ -473,15 +473,7 @@ func meaPlots(dir string, rig *mea.Rig, rates []float64, start, end int64, dt fl
 	if err := plot.ElectrodeMap(filepath.Join(dir, "mea_heatmap.png"), title, l.X, l.Y, value, shown, l.Rows, l.Cols, l.Pitch, "rate (Hz)"); err != nil {
 		return err
 	}
-	ev, err := npy.ReadNPZ(filepath.Join(dir, "mea_spikes.npz"))
-	if err != nil {
-		return err
-	}
-	t, err := ev["t_ms"].Float64()
-	if err != nil {
-		return err
-	}
-	ch, err := ev["channel"].Int32()
+	t, ch, err := readMEAEvents(dir)
 	if err != nil {
 		return err
 	}
@@ -501,6 +493,21 @@ func meaPlots(dir string, rig *mea.Rig, rates []float64, start, end int64, dt fl
 	}
 	title = fmt.Sprintf("%s: %d channels, %d events", l.Name, len(chans), len(t))
 	return plot.ChannelRaster(filepath.Join(dir, "mea_raster.png"), title, t, row, len(chans), labels, float64(start)*dt, float64(end)*dt, stim)
+}
+
+// readMEAEvents reads the event times (ms) and channels of a run
+// folder's mea_spikes.npz.
+func readMEAEvents(dir string) ([]float64, []int32, error) {
+	ev, err := npy.ReadNPZ(filepath.Join(dir, "mea_spikes.npz"))
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := ev["t_ms"].Float64()
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := ev["channel"].Int32()
+	return t, ch, err
 }
 
 func writeProbes(path string, p *sim.ProbeRecorder, ids []int, dt float64) error {

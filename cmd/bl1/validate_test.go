@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bl1-go/bl1/analysis"
 )
 
 // bl1 validate runs a config, prints the graded table, writes
@@ -17,7 +19,7 @@ func TestValidateCommand(t *testing.T) {
 	if code != 0 && code != 1 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, k := range []string{"mean_rate_hz", "bursts_per_min", "burst_duration_ms", "ibi_cv", "recruitment", "branching_mr", "statistics in range"} {
+	for _, k := range []string{"mean_rate_hz", "bursts_per_min", "burst_duration_ms", "ibi_cv", "recruitment", "pop_ibi_cv", "pop_recruitment_median", "branching_mr", "statistics in range"} {
 		if !strings.Contains(stdout, k) {
 			t.Errorf("table lacks %s:\n%s", k, stdout)
 		}
@@ -30,7 +32,7 @@ func TestValidateCommand(t *testing.T) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Checks) != 5 || v.SimS != 20 || (code == 0) != v.Pass {
+	if len(v.Checks) != len(analysis.Wagenaar2006Ranges) || v.SimS != 20 || (code == 0) != v.Pass {
 		t.Fatalf("validation.json: %d checks, %g s, pass %v with exit %d", len(v.Checks), v.SimS, v.Pass, code)
 	}
 	for _, f := range []string{"bursts.png", "burst_raster.png", "burst_stats.png", "isi.png", "avalanches.png", "mea_heatmap.png"} {

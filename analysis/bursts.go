@@ -135,9 +135,7 @@ func (d RateThreshold) Detect(e Events) ([]Burst, error) {
 	minBins := int(math.Ceil(d.MinDurationMs/d.BinMs - 1e-9))
 	minBins = max(minBins, 1)
 
-	// binOf is Events.Bin's rule, so that event ranges match the counts.
-	binOf := func(t float64) int { return min(int((t-e.T0)/d.BinMs), n-1) }
-	stamp := make([]int32, e.N)
+	bb := newBinBursts(e, d.BinMs, n)
 	var out []Burst
 	for i := 0; i < n; i++ {
 		if !(x[i] > thr) {
@@ -151,30 +149,52 @@ func (d RateThreshold) Detect(e Events) ([]Burst, error) {
 		if j-s < minBins {
 			continue
 		}
-		lo := sort.Search(len(e.T), func(k int) bool { return binOf(e.T[k]) >= s })
-		hi := len(e.T)
-		if j < n {
-			hi = lo + sort.Search(len(e.T)-lo, func(k int) bool { return binOf(e.T[lo+k]) >= j })
-		}
-		mark := int32(len(out) + 1)
-		rec := 0
-		for _, id := range e.ID[lo:hi] {
-			if stamp[id] != mark {
-				stamp[id] = mark
-				rec++
-			}
-		}
-		b := Burst{
-			StartMs:   e.T0 + float64(s)*d.BinMs,
-			EndMs:     math.Min(e.T0+float64(j)*d.BinMs, e.T1),
-			NSpikes:   hi - lo,
-			Recruited: rec,
-			Fraction:  float64(rec) / float64(e.N),
-			Censored:  s == 0 || j == n,
-		}
-		out = append(out, b)
+		out = append(out, bb.burst(s, j))
 	}
 	return out, nil
+}
+
+// binBursts turns runs of bins into Bursts, for the detectors that work on
+// binned counts.
+type binBursts struct {
+	e     Events
+	binMs float64
+	n     int     // bins
+	stamp []int32 // per unit: the last burst that counted it
+	mark  int32
+}
+
+func newBinBursts(e Events, binMs float64, n int) *binBursts {
+	return &binBursts{e: e, binMs: binMs, n: n, stamp: make([]int32, e.N)}
+}
+
+// burst returns the burst of bins [s, j): its interval, the events in
+// those bins (Events.Bin's rule) and the units they come from; it is
+// censored if it touches either end of the window.
+func (b *binBursts) burst(s, j int) Burst {
+	e := b.e
+	binOf := func(t float64) int { return min(int((t-e.T0)/b.binMs), b.n-1) }
+	lo := sort.Search(len(e.T), func(k int) bool { return binOf(e.T[k]) >= s })
+	hi := len(e.T)
+	if j < b.n {
+		hi = lo + sort.Search(len(e.T)-lo, func(k int) bool { return binOf(e.T[lo+k]) >= j })
+	}
+	b.mark++
+	rec := 0
+	for _, id := range e.ID[lo:hi] {
+		if b.stamp[id] != b.mark {
+			b.stamp[id] = b.mark
+			rec++
+		}
+	}
+	return Burst{
+		StartMs:   e.T0 + float64(s)*b.binMs,
+		EndMs:     math.Min(e.T0+float64(j)*b.binMs, e.T1),
+		NSpikes:   hi - lo,
+		Recruited: rec,
+		Fraction:  float64(rec) / float64(e.N),
+		Censored:  s == 0 || j == b.n,
+	}
 }
 
 // Wagenaar2006 detects network bursts from per-unit burstlets, after
@@ -507,28 +527,10 @@ func (d PopulationThreshold) Detect(e Events) ([]Burst, error) {
 	}
 	minAbove := d.MinAboveMs / d.BinMs
 	runs = slices.DeleteFunc(runs, func(r [3]int) bool { return float64(r[2]) < minAbove-1e-9 })
-	binOf := func(t float64) int { return min(int((t-e.T0)/d.BinMs), n-1) }
-	stamp := make([]int32, e.N)
+	bb := newBinBursts(e, d.BinMs, n)
 	out := make([]Burst, 0, len(runs))
-	for k, run := range runs {
-		s, j := run[0], run[1]
-		lo := sort.Search(len(e.T), func(q int) bool { return binOf(e.T[q]) >= s })
-		hi := lo + sort.Search(len(e.T)-lo, func(q int) bool { return binOf(e.T[lo+q]) >= j })
-		rec := 0
-		for _, id := range e.ID[lo:hi] {
-			if stamp[id] != int32(k+1) {
-				stamp[id] = int32(k + 1)
-				rec++
-			}
-		}
-		out = append(out, Burst{
-			StartMs:   e.T0 + float64(s)*d.BinMs,
-			EndMs:     math.Min(e.T0+float64(j)*d.BinMs, e.T1),
-			NSpikes:   hi - lo,
-			Recruited: rec,
-			Fraction:  float64(rec) / float64(e.N),
-			Censored:  s == 0 || j == n,
-		})
+	for _, run := range runs {
+		out = append(out, bb.burst(run[0], run[1]))
 	}
 	return out, nil
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/bl1-go/bl1/adjoint"
 	"github.com/bl1-go/bl1/configs"
-	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/fit"
 	"github.com/bl1-go/bl1/internal/atomicfile"
 	"github.com/bl1-go/bl1/optim"
@@ -124,12 +123,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	if *quiet {
 		progress = io.Discard
 	}
-	spec, err := cfg.CultureSpec()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(progress, "building a culture of %d neurons...\n", spec.N)
-	c, err := culture.Build(spec, cfg.Simulation.Workers)
+	c, _, err := buildCulture(cfg, progress)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/bl1-go/bl1/configs"
-	"github.com/bl1-go/bl1/culture"
 	"github.com/bl1-go/bl1/games"
 	"github.com/bl1-go/bl1/internal/atomicfile"
 	"github.com/bl1-go/bl1/internal/npy"
@@ -215,17 +214,10 @@ func playPong(ctx context.Context, cfg *configs.Config, opt pongOptions) (*pongR
 	if err != nil {
 		return nil, err
 	}
-	spec, err := cfg.CultureSpec()
+	c, build, err := buildCulture(cfg, progress)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(progress, "building a culture of %d neurons...\n", spec.N)
-	t0 := time.Now()
-	c, err := culture.Build(spec, cfg.Simulation.Workers)
-	if err != nil {
-		return nil, err
-	}
-	build := time.Since(t0).Seconds()
 	e, err := sim.New(c, cfg.SimConfig())
 	if err != nil {
 		return nil, err

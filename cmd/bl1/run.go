@@ -223,6 +223,25 @@ type Options struct {
 	Drive func(ctx context.Context, e *sim.Engine, rig *mea.Rig, obs []sim.Observer, mon *monitor.Monitor) error
 }
 
+// buildCulture builds cfg's culture, saying what it builds (size, density,
+// integrator) and how long it took on progress.
+func buildCulture(cfg *configs.Config, progress io.Writer) (*culture.Culture, float64, error) {
+	spec, err := cfg.CultureSpec()
+	if err != nil {
+		return nil, 0, err
+	}
+	fmt.Fprintf(progress, "building a culture of %d neurons on %.3g x %.3g mm (%.0f/mm²; %v integration)...\n",
+		spec.N, spec.Width/1000, spec.Height/1000, float64(spec.N)/(spec.Width*spec.Height)*1e6, cfg.SimConfig().Integrator)
+	t0 := time.Now()
+	c, err := culture.Build(spec, cfg.Simulation.Workers)
+	if err != nil {
+		return nil, 0, err
+	}
+	build := time.Since(t0).Seconds()
+	fmt.Fprintf(progress, "built in %.2f s: %d synapses (%.1f per neuron)\n", build, c.NSynapses(), float64(c.NSynapses())/float64(c.N()))
+	return c, build, nil
+}
+
 // Simulate runs a config and writes the run folder. On cancellation or a
 // numerical fault it writes what was simulated, marks the summary partial
 // and returns the error with the summary.
@@ -235,19 +254,10 @@ func Simulate(ctx context.Context, cfg *configs.Config, opt Options) (*output.Su
 	if err := atomicfile.WriteFile(filepath.Join(dir, "config.yaml"), resolved); err != nil {
 		return nil, err
 	}
-	spec, err := cfg.CultureSpec()
+	c, build, err := buildCulture(cfg, progress)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(progress, "building a culture of %d neurons on %.3g x %.3g mm (%.0f/mm²; %v integration)...\n",
-		spec.N, spec.Width/1000, spec.Height/1000, float64(spec.N)/(spec.Width*spec.Height)*1e6, cfg.SimConfig().Integrator)
-	t0 := time.Now()
-	c, err := culture.Build(spec, cfg.Simulation.Workers)
-	if err != nil {
-		return nil, err
-	}
-	build := time.Since(t0).Seconds()
-	fmt.Fprintf(progress, "built in %.2f s: %d synapses (%.1f per neuron)\n", build, c.NSynapses(), float64(c.NSynapses())/float64(c.N()))
 	e, err := sim.New(c, cfg.SimConfig())
 	if err != nil {
 		return nil, err

@@ -242,6 +242,42 @@ DATA v_bias<>+24(SB)/4, $127
 DATA v_bias<>+28(SB)/4, $127
 GLOBL v_bias<>(SB), RODATA|NOPTR, $32
 
+// EXP32 sets x = fastmath.Exp32(x), instruction for instruction: clamp to
+// [Exp32Lo, Exp32Hi], n = round(x log2 e), Cody-Waite reduction r, the
+// degree-7 polynomial p by Horner's rule, then p·2^n. one, n, r and p are
+// scratch registers; one is left holding 1.0 in every lane.
+#define EXP32(x, one, n, r, p) \
+	VMOVUPS v_explo<>(SB), one \
+	VMAXPS x, one, x \
+	VMOVUPS v_exphi<>(SB), one \
+	VMINPS x, one, x \
+	VMULPS v_log2e<>(SB), x, n \
+	VADDPS v_magic<>(SB), n, n \
+	VSUBPS v_magic<>(SB), n, n \
+	VMULPS v_ln2hi<>(SB), n, r \
+	VSUBPS r, x, r \
+	VMULPS v_ln2lo<>(SB), n, p \
+	VSUBPS p, r, r \
+	VMULPS v_e7<>(SB), r, p \
+	VADDPS v_e6<>(SB), p, p \
+	VMULPS r, p, p \
+	VADDPS v_e5<>(SB), p, p \
+	VMULPS r, p, p \
+	VADDPS v_e4<>(SB), p, p \
+	VMULPS r, p, p \
+	VADDPS v_e3<>(SB), p, p \
+	VMULPS r, p, p \
+	VADDPS v_e2<>(SB), p, p \
+	VMOVUPS v_one<>(SB), one \
+	VMULPS r, p, p \
+	VADDPS one, p, p \
+	VMULPS r, p, p \
+	VADDPS one, p, p \
+	VCVTPS2DQ n, n \
+	VPADDD v_bias<>(SB), n, n \
+	VPSLLD $23, n, n \
+	VMULPS n, p, x
+
 // DECAY computes dst = flush(mem(g)·k.vec[off]); Y15 holds Tiny.
 #define DECAY(g, off, dst, tmp) \
 	VMOVUPS (g)(R13*1), dst \
@@ -322,36 +358,7 @@ synloop:
 
 	// e = Exp32(-0.062 v), as fastmath.Exp32.
 	VMULPS v_negslope<>(SB), Y11, Y4
-	VMOVUPS v_explo<>(SB), Y13
-	VMAXPS Y4, Y13, Y4
-	VMOVUPS v_exphi<>(SB), Y13
-	VMINPS Y4, Y13, Y4
-	VMULPS v_log2e<>(SB), Y4, Y0
-	VADDPS v_magic<>(SB), Y0, Y0
-	VSUBPS v_magic<>(SB), Y0, Y0 // n
-	VMULPS v_ln2hi<>(SB), Y0, Y1
-	VSUBPS Y1, Y4, Y1
-	VMULPS v_ln2lo<>(SB), Y0, Y14
-	VSUBPS Y14, Y1, Y1 // y
-	VMULPS v_e7<>(SB), Y1, Y14
-	VADDPS v_e6<>(SB), Y14, Y14
-	VMULPS Y1, Y14, Y14
-	VADDPS v_e5<>(SB), Y14, Y14
-	VMULPS Y1, Y14, Y14
-	VADDPS v_e4<>(SB), Y14, Y14
-	VMULPS Y1, Y14, Y14
-	VADDPS v_e3<>(SB), Y14, Y14
-	VMULPS Y1, Y14, Y14
-	VADDPS v_e2<>(SB), Y14, Y14
-	VMOVUPS v_one<>(SB), Y13
-	VMULPS Y1, Y14, Y14
-	VADDPS Y13, Y14, Y14
-	VMULPS Y1, Y14, Y14
-	VADDPS Y13, Y14, Y14
-	VCVTPS2DQ Y0, Y0
-	VPADDD v_bias<>(SB), Y0, Y0
-	VPSLLD $23, Y0, Y0
-	VMULPS Y0, Y14, Y4 // e
+	EXP32(Y4, Y13, Y0, Y1, Y14)
 
 	// block = 1 / (MgK·e + 1); cur += (d - r)·block·(eN - v)
 	VMULPS 512(AX), Y4, Y4
@@ -784,39 +791,10 @@ philoop:
 	CMPQ BX, $0xff
 	JEQ phistore
 
-	// (1 - Exp32(-y)) / y, Exp32 as in synAVX2.
+	// (1 - Exp32(-y)) / y.
 	VXORPS v_sign<>(SB), Y0, Y4
-	VMOVUPS v_explo<>(SB), Y5
-	VMAXPS Y4, Y5, Y4
-	VMOVUPS v_exphi<>(SB), Y5
-	VMINPS Y4, Y5, Y4
-	VMULPS v_log2e<>(SB), Y4, Y6
-	VADDPS v_magic<>(SB), Y6, Y6
-	VSUBPS v_magic<>(SB), Y6, Y6 // n
-	VMULPS v_ln2hi<>(SB), Y6, Y7
-	VSUBPS Y7, Y4, Y7
-	VMULPS v_ln2lo<>(SB), Y6, Y8
-	VSUBPS Y8, Y7, Y7 // reduced argument
-	VMULPS v_e7<>(SB), Y7, Y8
-	VADDPS v_e6<>(SB), Y8, Y8
-	VMULPS Y7, Y8, Y8
-	VADDPS v_e5<>(SB), Y8, Y8
-	VMULPS Y7, Y8, Y8
-	VADDPS v_e4<>(SB), Y8, Y8
-	VMULPS Y7, Y8, Y8
-	VADDPS v_e3<>(SB), Y8, Y8
-	VMULPS Y7, Y8, Y8
-	VADDPS v_e2<>(SB), Y8, Y8
-	VMOVUPS v_one<>(SB), Y9
-	VMULPS Y7, Y8, Y8
-	VADDPS Y9, Y8, Y8
-	VMULPS Y7, Y8, Y8
-	VADDPS Y9, Y8, Y8
-	VCVTPS2DQ Y6, Y6
-	VPADDD v_bias<>(SB), Y6, Y6
-	VPSLLD $23, Y6, Y6
-	VMULPS Y6, Y8, Y8 // e^-y
-	VSUBPS Y8, Y9, Y8 // 1 - e^-y
+	EXP32(Y4, Y9, Y6, Y7, Y8)
+	VSUBPS Y4, Y9, Y8 // 1 - e^-y (Y9 holds 1)
 	VDIVPS Y0, Y8, Y8
 	VBLENDVPS Y3, Y1, Y8, Y1
 

@@ -26,10 +26,12 @@ func (c *events) Spikes(_ int64, ids []int32) {
 // benchCulture runs an embedded config's culture 0.5 s of simulated time
 // per iteration, after a 100 ms warm-up, and reports the realtime factor
 // (simulated s per wall s), ns per neuron-step and per synaptic event.
-func benchCulture(b *testing.B, config string) { benchPlastic(b, config, plasticity.Rules{}) }
+func benchCulture(b *testing.B, config string, sets ...string) {
+	benchPlastic(b, config, plasticity.Rules{}, sets...)
+}
 
-func benchPlastic(b *testing.B, config string, rules plasticity.Rules) {
-	cfg, err := configs.Load(config, nil)
+func benchPlastic(b *testing.B, config string, rules plasticity.Rules, sets ...string) {
+	cfg, err := configs.Load(config, sets)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -74,6 +76,13 @@ func benchPlastic(b *testing.B, config string, rules plasticity.Rules) {
 
 // BenchmarkCulture10k is the main job's culture (configs/default.yaml).
 func BenchmarkCulture10k(b *testing.B) { benchCulture(b, "default.yaml") }
+
+// BenchmarkCulture10kEuler is the same culture by forward Euler: the
+// ratio to BenchmarkCulture10k is the cost of exponential Euler (its
+// kernel Phi and the total conductance), less the rate difference.
+func BenchmarkCulture10kEuler(b *testing.B) {
+	benchCulture(b, "default.yaml", "simulation.integrator=euler")
+}
 
 // BenchmarkCulture100k is configs/culture_100k.yaml.
 func BenchmarkCulture100k(b *testing.B) { benchCulture(b, "culture_100k.yaml") }

@@ -182,8 +182,8 @@ func IzhStep(p Izhikevich, I, phi []float32, dt float32, first int32, spikes []i
 
 // Phi replaces each conductance x[i] (1/ms) by the exponential-Euler factor
 // φ(x[i]·dt), φ(y) = (1 - e^-y)/y (φ(0) = 1): the exact step of
-// v' = c - G v over dt is dt·(c - G v)·φ(G dt). |y| < 1/4 takes a Taylor
-// polynomial (Σ (-y)^k/(k+1)!, k <= 6), the rest Exp32; relative error
+// v' = c - G v over dt is dt·(c - G v)·φ(G dt). |y| < 1 takes a Taylor
+// polynomial (Σ (-y)^k/(k+1)!, k <= 10), the rest Exp32; relative error
 // below 2e-6.
 func Phi(x []float32, dt float32) {
 	done := 0

@@ -712,9 +712,45 @@ leaknext:
 	VZEROUPPER
 	RET
 
-// 8-lane constants of phiGeneric: the odd-power Taylor coefficients of
-// φ (-1/720, -1/24, -1/2; the others are Exp32's), 1/16 (the bound on y²
-// of the polynomial's side) and the sign bit.
+// 8-lane constants of phiGeneric: the Taylor coefficients of φ that
+// Exp32 does not share (1/11!, -1/10!, 1/9!, -1/8!, -1/6!, -1/4!, -1/2),
+// 1 (the bound on y² of the polynomial's side) and the sign bit.
+DATA v_p11<>+0(SB)/4, $0x32d7322b
+DATA v_p11<>+4(SB)/4, $0x32d7322b
+DATA v_p11<>+8(SB)/4, $0x32d7322b
+DATA v_p11<>+12(SB)/4, $0x32d7322b
+DATA v_p11<>+16(SB)/4, $0x32d7322b
+DATA v_p11<>+20(SB)/4, $0x32d7322b
+DATA v_p11<>+24(SB)/4, $0x32d7322b
+DATA v_p11<>+28(SB)/4, $0x32d7322b
+GLOBL v_p11<>(SB), RODATA|NOPTR, $32
+DATA v_pm10<>+0(SB)/4, $0xb493f27e
+DATA v_pm10<>+4(SB)/4, $0xb493f27e
+DATA v_pm10<>+8(SB)/4, $0xb493f27e
+DATA v_pm10<>+12(SB)/4, $0xb493f27e
+DATA v_pm10<>+16(SB)/4, $0xb493f27e
+DATA v_pm10<>+20(SB)/4, $0xb493f27e
+DATA v_pm10<>+24(SB)/4, $0xb493f27e
+DATA v_pm10<>+28(SB)/4, $0xb493f27e
+GLOBL v_pm10<>(SB), RODATA|NOPTR, $32
+DATA v_p9<>+0(SB)/4, $0x3638ef1d
+DATA v_p9<>+4(SB)/4, $0x3638ef1d
+DATA v_p9<>+8(SB)/4, $0x3638ef1d
+DATA v_p9<>+12(SB)/4, $0x3638ef1d
+DATA v_p9<>+16(SB)/4, $0x3638ef1d
+DATA v_p9<>+20(SB)/4, $0x3638ef1d
+DATA v_p9<>+24(SB)/4, $0x3638ef1d
+DATA v_p9<>+28(SB)/4, $0x3638ef1d
+GLOBL v_p9<>(SB), RODATA|NOPTR, $32
+DATA v_pm8<>+0(SB)/4, $0xb7d00d01
+DATA v_pm8<>+4(SB)/4, $0xb7d00d01
+DATA v_pm8<>+8(SB)/4, $0xb7d00d01
+DATA v_pm8<>+12(SB)/4, $0xb7d00d01
+DATA v_pm8<>+16(SB)/4, $0xb7d00d01
+DATA v_pm8<>+20(SB)/4, $0xb7d00d01
+DATA v_pm8<>+24(SB)/4, $0xb7d00d01
+DATA v_pm8<>+28(SB)/4, $0xb7d00d01
+GLOBL v_pm8<>(SB), RODATA|NOPTR, $32
 DATA v_pm720<>+0(SB)/4, $0xbab60b61
 DATA v_pm720<>+4(SB)/4, $0xbab60b61
 DATA v_pm720<>+8(SB)/4, $0xbab60b61
@@ -742,15 +778,6 @@ DATA v_pm2<>+20(SB)/4, $0xbf000000
 DATA v_pm2<>+24(SB)/4, $0xbf000000
 DATA v_pm2<>+28(SB)/4, $0xbf000000
 GLOBL v_pm2<>(SB), RODATA|NOPTR, $32
-DATA v_phismall<>+0(SB)/4, $0x3d800000
-DATA v_phismall<>+4(SB)/4, $0x3d800000
-DATA v_phismall<>+8(SB)/4, $0x3d800000
-DATA v_phismall<>+12(SB)/4, $0x3d800000
-DATA v_phismall<>+16(SB)/4, $0x3d800000
-DATA v_phismall<>+20(SB)/4, $0x3d800000
-DATA v_phismall<>+24(SB)/4, $0x3d800000
-DATA v_phismall<>+28(SB)/4, $0x3d800000
-GLOBL v_phismall<>(SB), RODATA|NOPTR, $32
 DATA v_sign<>+0(SB)/4, $0x80000000
 DATA v_sign<>+4(SB)/4, $0x80000000
 DATA v_sign<>+8(SB)/4, $0x80000000
@@ -773,7 +800,15 @@ philoop:
 	VMOVUPS (AX)(DX*1), Y0
 	VMULPS Y15, Y0, Y0 // y = g·dt
 	// Taylor polynomial of φ(y) by Horner's rule.
-	VMULPS v_e7<>(SB), Y0, Y1
+	VMULPS v_p11<>(SB), Y0, Y1
+	VADDPS v_pm10<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS v_p9<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS v_pm8<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS v_e7<>(SB), Y1, Y1
+	VMULPS Y0, Y1, Y1
 	VADDPS v_pm720<>(SB), Y1, Y1
 	VMULPS Y0, Y1, Y1
 	VADDPS v_e5<>(SB), Y1, Y1
@@ -786,7 +821,7 @@ philoop:
 	VMULPS Y0, Y1, Y1
 	VADDPS v_one<>(SB), Y1, Y1
 	VMULPS Y0, Y0, Y2
-	VCMPPS $1, v_phismall<>(SB), Y2, Y3 // y² < 1/16: the polynomial's side
+	VCMPPS $1, v_one<>(SB), Y2, Y3 // y² < 1: the polynomial's side
 	VMOVMSKPS Y3, BX
 	CMPQ BX, $0xff
 	JEQ phistore

@@ -117,25 +117,41 @@ func leakGeneric(iSyn, v, gTot []float32, g, e float32) {
 	}
 }
 
-// Coefficients of the Taylor polynomial of φ(x) = (1 - e^-x)/x =
-// Σ (-x)^k/(k+1)!, k = 0..10, highest first; its truncation error for
-// |x| < 1 is below 1/12! = 2e-9. Conductances rarely reach 2/ms (x = 1 at
-// dt = 0.5 ms), so most groups of 8 neurons never need the exponential.
-var phiCoeffs = [11]float32{1.0 / 39916800, -1.0 / 3628800, 1.0 / 362880, -1.0 / 40320, 1.0 / 5040,
-	-1.0 / 720, 1.0 / 120, -1.0 / 24, 1.0 / 6, -1.0 / 2, 1}
+// Coefficients a_k = (-1)^k/(k+1)! of the Taylor polynomial of
+// φ(x) = (1 - e^-x)/x, k = 0..10; its truncation error for |x| < 1 is below
+// 1/12! = 2e-9. Conductances rarely reach 2/ms (x = 1 at dt = 0.5 ms), so
+// most groups of 8 neurons never need the exponential.
+var phiA = [11]float32{1, -1.0 / 2, 1.0 / 6, -1.0 / 24, 1.0 / 120, -1.0 / 720, 1.0 / 5040,
+	-1.0 / 40320, 1.0 / 362880, -1.0 / 3628800, 1.0 / 39916800}
 
 // phiSmall2 bounds x² on the polynomial's side: |x| < 1.
 const phiSmall2 = 1
+
+// phiPoly evaluates the polynomial by Estrin's scheme (a shorter chain of
+// dependent operations than Horner's, so the SIMD version overlaps them).
+func phiPoly(y float32) float32 {
+	a := &phiA
+	y2 := float32(y * y)
+	y4 := float32(y2 * y2)
+	y8 := float32(y4 * y4)
+	q0 := float32(a[1]*y) + a[0]
+	q1 := float32(a[3]*y) + a[2]
+	q2 := float32(a[5]*y) + a[4]
+	q3 := float32(a[7]*y) + a[6]
+	q4 := float32(a[9]*y) + a[8]
+	r0 := float32(q1*y2) + q0
+	r1 := float32(q3*y2) + q2
+	r2 := float32(a[10]*y2) + q4
+	s0 := float32(r1*y4) + r0
+	return float32(r2*y8) + s0
+}
 
 func phiGeneric(x []float32, dt float32) {
 	for i, g := range x {
 		y := float32(g * dt)
 		var p float32
 		if float32(y*y) < phiSmall2 {
-			p = phiCoeffs[0]
-			for _, c := range phiCoeffs[1:] {
-				p = float32(p*y) + c
-			}
+			p = phiPoly(y)
 		} else {
 			p = (1 - fastmath.Exp32(-y)) / y
 		}

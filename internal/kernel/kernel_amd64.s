@@ -799,29 +799,31 @@ TEXT ·phiAVX2(SB), NOSPLIT, $0-24
 philoop:
 	VMOVUPS (AX)(DX*1), Y0
 	VMULPS Y15, Y0, Y0 // y = g·dt
-	// Taylor polynomial of φ(y) by Horner's rule.
-	VMULPS v_p11<>(SB), Y0, Y1
-	VADDPS v_pm10<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_p9<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_pm8<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_e7<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_pm720<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_e5<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_pm24<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_e3<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_pm2<>(SB), Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS v_one<>(SB), Y1, Y1
-	VMULPS Y0, Y0, Y2
+	// Taylor polynomial of φ(y) by Estrin's scheme, as phiPoly.
+	VMULPS Y0, Y0, Y2 // y²
 	VCMPPS $1, v_one<>(SB), Y2, Y3 // y² < 1: the polynomial's side
+	VMULPS Y2, Y2, Y4 // y⁴
+	VMULPS Y4, Y4, Y5 // y⁸
+	VMULPS v_pm2<>(SB), Y0, Y6
+	VADDPS v_one<>(SB), Y6, Y6 // q0
+	VMULPS v_pm24<>(SB), Y0, Y7
+	VADDPS v_e3<>(SB), Y7, Y7 // q1
+	VMULPS v_pm720<>(SB), Y0, Y8
+	VADDPS v_e5<>(SB), Y8, Y8 // q2
+	VMULPS v_pm8<>(SB), Y0, Y9
+	VADDPS v_e7<>(SB), Y9, Y9 // q3
+	VMULPS v_pm10<>(SB), Y0, Y10
+	VADDPS v_p9<>(SB), Y10, Y10 // q4
+	VMULPS Y2, Y7, Y7
+	VADDPS Y6, Y7, Y7 // r0
+	VMULPS Y2, Y9, Y9
+	VADDPS Y8, Y9, Y9 // r1
+	VMULPS v_p11<>(SB), Y2, Y11
+	VADDPS Y10, Y11, Y11 // r2
+	VMULPS Y4, Y9, Y9
+	VADDPS Y7, Y9, Y9 // s0
+	VMULPS Y5, Y11, Y11
+	VADDPS Y9, Y11, Y1 // p
 	VMOVMSKPS Y3, BX
 	CMPQ BX, $0xff
 	JEQ phistore

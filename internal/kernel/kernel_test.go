@@ -265,6 +265,16 @@ func benchKernels(b *testing.B, simd, exp bool) {
 	for i := range v {
 		v[i] = -70 + 20*r.Float32()
 	}
+	// Conductances of a culture between bursts (total ~0.2/ms) and arrivals
+	// of a few synapses per step, so that the kernels take their usual paths.
+	for _, x := range [][]float32{g.AMPA, g.NMDARise, g.NMDADecay, g.GABAA, g.GABABRise, g.GABABDecay, exc, inh} {
+		for i := range x {
+			if !(x[i] < 1e30) {
+				x[i] = 0
+			}
+			x[i] *= 0.05
+		}
+	}
 	p, I := izhInputs(r, n)
 	cur := make([]float32, n)
 	var gt []float32
@@ -428,5 +438,26 @@ func TestPhiExactForConductance(t *testing.T) {
 				t.Fatalf("G=%g step %d: v = %g, want %g", G, k, v, want)
 			}
 		}
+	}
+}
+
+// BenchmarkPhi10k: the exponential-Euler factor of 10,000 neurons whose
+// total conductances are those of a culture between bursts (0-0.5/ms:
+// the polynomial side) and, in Burst, inside one (0-5/ms: mostly Exp32).
+func BenchmarkPhi10k(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		gmax float32
+	}{{"Rest", 0.5}, {"Burst", 5}} {
+		b.Run(c.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(2, 3))
+			g := randSlice(r, 10000, func() float32 { return c.gmax * r.Float32() })
+			x := make([]float32, len(g))
+			for b.Loop() {
+				copy(x, g)
+				Phi(x, 0.5)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(g)), "ns/neuron")
+		})
 	}
 }

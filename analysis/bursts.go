@@ -88,24 +88,33 @@ type RateThreshold struct {
 }
 
 func (d RateThreshold) withDefaults() (RateThreshold, error) {
-	for _, p := range []struct {
-		name string
-		v    float64
-	}{{"BinMs", d.BinMs}, {"K", d.K}, {"MinDurationMs", d.MinDurationMs}, {"SmoothMs", d.SmoothMs}} {
-		if !(p.v >= 0) || math.IsInf(p.v, 0) {
-			return d, fmt.Errorf("analysis: RateThreshold.%s = %g, need a finite value ≥ 0", p.name, p.v)
+	err := setDefaults("RateThreshold", []param{{"BinMs", &d.BinMs, 0.5}, {"K", &d.K, 2},
+		{"MinDurationMs", &d.MinDurationMs, 50}, {"SmoothMs", &d.SmoothMs, 0}})
+	return d, err
+}
+
+// param is a detector parameter: its name, its field and the value that
+// replaces a zero.
+type param struct {
+	name string
+	v    *float64
+	def  float64
+}
+
+// setDefaults checks that every parameter is finite and >= 0 and replaces
+// zeros by the defaults.
+func setDefaults(detector string, ps []param) error {
+	for _, p := range ps {
+		if !(*p.v >= 0) || math.IsInf(*p.v, 0) {
+			return fmt.Errorf("analysis: %s.%s = %g, need a finite value ≥ 0", detector, p.name, *p.v)
 		}
 	}
-	if d.BinMs == 0 {
-		d.BinMs = 0.5
+	for _, p := range ps {
+		if *p.v == 0 {
+			*p.v = p.def
+		}
 	}
-	if d.K == 0 {
-		d.K = 2
-	}
-	if d.MinDurationMs == 0 {
-		d.MinDurationMs = 50
-	}
-	return d, nil
+	return nil
 }
 
 // Detect returns the bursts of e in time order. It returns an error if e is
@@ -273,22 +282,12 @@ func (w Wagenaar2006) withDefaults() (Wagenaar2006, error) {
 	case w.MinUnits < 0:
 		return w, fmt.Errorf("analysis: Wagenaar2006.MinUnits = %d, need ≥ 0", w.MinUnits)
 	}
-	for _, p := range []struct {
-		name string
-		v    float64
-	}{{"ISIFraction", w.ISIFraction}, {"MaxISIMs", w.MaxISIMs}, {"GapMs", w.GapMs}} {
-		if !(p.v >= 0) || math.IsInf(p.v, 0) {
-			return w, fmt.Errorf("analysis: Wagenaar2006.%s = %g, need a finite value ≥ 0", p.name, p.v)
-		}
+	if err := setDefaults("Wagenaar2006", []param{{"ISIFraction", &w.ISIFraction, 0.25},
+		{"MaxISIMs", &w.MaxISIMs, 100}, {"GapMs", &w.GapMs, 0}}); err != nil {
+		return w, err
 	}
 	if w.MinSpikes == 0 {
 		w.MinSpikes = 4
-	}
-	if w.ISIFraction == 0 {
-		w.ISIFraction = 0.25
-	}
-	if w.MaxISIMs == 0 {
-		w.MaxISIMs = 100
 	}
 	if w.MinUnits == 0 {
 		w.MinUnits = 2
@@ -456,30 +455,9 @@ type PopulationThreshold struct {
 }
 
 func (d PopulationThreshold) withDefaults() (PopulationThreshold, error) {
-	for _, p := range []struct {
-		name string
-		v    float64
-	}{{"BinMs", d.BinMs}, {"K", d.K}, {"MinHz", d.MinHz}, {"MergeMs", d.MergeMs}, {"MinAboveMs", d.MinAboveMs}} {
-		if !(p.v >= 0) || math.IsInf(p.v, 0) {
-			return d, fmt.Errorf("analysis: PopulationThreshold.%s = %g, need a finite value ≥ 0", p.name, p.v)
-		}
-	}
-	if d.MinAboveMs == 0 {
-		d.MinAboveMs = 30
-	}
-	if d.BinMs == 0 {
-		d.BinMs = 10
-	}
-	if d.K == 0 {
-		d.K = 5
-	}
-	if d.MinHz == 0 {
-		d.MinHz = 5
-	}
-	if d.MergeMs == 0 {
-		d.MergeMs = 100
-	}
-	return d, nil
+	err := setDefaults("PopulationThreshold", []param{{"BinMs", &d.BinMs, 10}, {"K", &d.K, 5},
+		{"MinHz", &d.MinHz, 5}, {"MergeMs", &d.MergeMs, 100}, {"MinAboveMs", &d.MinAboveMs, 30}})
+	return d, err
 }
 
 // Detect returns the bursts of e in time order. It returns an error if e is
